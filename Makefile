@@ -1,0 +1,40 @@
+# The README and CI call these targets, nothing else.
+# Each creates the project's virtual environment when it is missing and installs into it.
+
+VENV   ?= .venv
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install site validate test lint format clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+## Check the data (validator messages, exit 1 on any problem). DATA=dir checks another folder.
+validate: $(STAMP)
+	$(PY) -m munro_data validate $(DATA)
+
+## The main job: validate, re-run the notebooks whose inputs changed, build _site/.
+site: $(STAMP)
+	$(PY) -m munro_data.site build
+
+## Every test: data contract, provenance, bad input.
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf _site .pytest_cache .ruff_cache build src/*.egg-info

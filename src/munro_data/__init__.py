@@ -1,0 +1,393 @@
+"""The Munro Review tracker's evidence base as pandas tables.
+
+Every table is a CSV in the data folder, described in its ``datapackage.json``; the loaders read
+the types, enums and keys from there. Each loader checks its own table and raises
+:class:`DataValidationError` listing every problem; :func:`load_all` also checks the keys between
+tables and that every quote occurs in its source.
+
+>>> from munro_data import list_tables, load_recommendations
+>>> "recommendations" in list_tables()
+True
+>>> load_recommendations()["rec_id"].is_unique
+True
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from ._package import read_tables, resolve_data_dir
+from ._validate import DataValidationError, PackageReport, Problem, check_package
+from .provenance import find_quote, normalise
+
+__all__ = [
+    "DataValidationError",
+    "Problem",
+    "PackageReport",
+    "resolve_data_dir",
+    "list_tables",
+    "load_table",
+    "load_all",
+    "validate",
+    "source_text",
+    "find_quote",
+    "normalise",
+    "load_sources",
+    "load_themes",
+    "load_actors",
+    "load_stances",
+    "load_recommendations",
+    "load_responses",
+    "load_commitments",
+    "load_progress",
+    "load_lead_officers",
+    "load_figures",
+    "load_verdicts",
+]
+
+
+def list_tables(data_dir: str | os.PathLike | None = None) -> list[str]:
+    """Names of the tables the data package declares, in its order.
+
+    >>> list_tables()[:3]
+    ['sources', 'themes', 'actors']
+    """
+    return list(read_tables(resolve_data_dir(data_dir)))
+
+
+def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Load one table by name, typed from ``datapackage.json``.
+
+    Raises ``ValueError`` naming the valid tables for an unknown name, and
+    :class:`DataValidationError` listing every problem when the table breaks its schema.
+
+    >>> load_table("penguins")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, recommendations, responses, commitments, progress, lead_officers, figures, verdicts
+    """
+    folder = resolve_data_dir(data_dir)
+    names = list_tables(folder)
+    if name not in names:
+        raise ValueError(f"unknown table {name!r}; the tables are: {', '.join(names)}")
+    report = check_package(folder, [name])
+    if not report.ok:
+        raise DataValidationError(report.problems, folder)
+    return report.tables[name].to_frame()
+
+
+def validate(data_dir: str | os.PathLike | None = None) -> PackageReport:
+    """Check every table, every key between tables and every quote; never raises for bad data.
+
+    >>> validate().ok
+    True
+    """
+    return check_package(resolve_data_dir(data_dir))
+
+
+def load_all(data_dir: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
+    """Load every table after the full check (keys between tables, quotes in sources)."""
+    report = validate(data_dir)
+    if not report.ok:
+        raise DataValidationError(report.problems, report.data_dir)
+    return report.frames()
+
+
+def source_text(source_id: str, data_dir: str | os.PathLike | None = None) -> str:
+    """The full text of a source, as kept in ``data/sources/``."""
+    folder = resolve_data_dir(data_dir)
+    sources = load_sources(folder).set_index("source_id")
+    if source_id not in sources.index:
+        raise ValueError(
+            f"unknown source {source_id!r}; the sources are: {', '.join(sources.index)}"
+        )
+    return (folder / sources.loc[source_id, "file"]).read_text(encoding="utf-8")
+
+
+def load_sources(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Sources: The five documents every row is taken from. Their texts are in sources/.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``source_id`` (string): Stable id of the source.
+        - ``title`` (string): Title of the document.
+        - ``author`` (string): Who wrote it.
+        - ``publisher`` (string): Who published it.
+        - ``date`` (datetime64[ns]): Date of the document; where only a month is known, the last day
+          of that month.
+        - ``date_text`` (string): The date as the document gives it.
+        - ``kind`` (category): What kind of document it is.
+        - ``file`` (string): Path of its text, relative to the data folder.
+        - ``licence`` (string): Terms under which the text is reproduced here.
+        - ``citation`` (string): Full citation.
+
+    Source
+    ------
+    ``data/sources.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("sources", data_dir)
+
+
+def load_themes(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Themes: The four themes under which the Government response grouped the recommendations.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``theme_id`` (Int64): Theme number.
+        - ``title`` (string): Name of the theme.
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source that supports the row.
+
+    Source
+    ------
+    ``data/themes.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("themes", data_dir)
+
+
+def load_actors(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Actors: Everyone whose position, promise or report the tables record.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``actor_id`` (string): Stable id of the actor.
+        - ``name`` (string): Full name.
+        - ``short_name`` (string): Short label for charts.
+        - ``kind`` (category): What kind of body it is.
+
+    Source
+    ------
+    ``data/actors.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("actors", data_dir)
+
+
+def load_stances(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Stance scale: The ordinal scale on which positions are coded (see CODEBOOK.md), defined once.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``stance`` (category (ordered)): Code of the stance.
+        - ``score`` (Int64): Ordinal score: 3 strongest support to -2 opposition.
+        - ``label`` (string): Label for readers.
+        - ``description`` (string): When the code applies.
+
+    Source
+    ------
+    ``data/stances.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("stances", data_dir)
+
+
+def load_recommendations(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Recommendations: The 15 recommendations of the Munro Review's final report (May 2011), as quoted in the Salford document.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``rec_id`` (Int64): Recommendation number, 1-15 in the final report.
+        - ``theme_id`` (Int64): Theme of the Government response it falls under (see themes).
+        - ``title`` (string): Short label (ours).
+        - ``text`` (string): Full text of the recommendation, bullets kept, verbatim.
+        - ``addressed_to`` (string): Who the recommendation asks to act.
+        - ``munro_argument`` (string): Munro's argument for it, verbatim from the Salford document.
+        - ``source_id`` (string): The source the row comes from (see sources).
+
+    Source
+    ------
+    ``data/recommendations.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("recommendations", data_dir)
+
+
+def load_responses(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Stances: The stance of an actor on a recommendation, coded from a verbatim quote.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``rec_id`` (Int64): Recommendation number (see recommendations).
+        - ``actor_id`` (string): Who takes the position (see actors).
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``stance`` (category (ordered)): Coded stance (see stances and CODEBOOK.md).
+        - ``quote`` (string): Verbatim passage that carries the stance.
+        - ``note`` (string): Why it was coded so (ours).
+
+    Source
+    ------
+    ``data/responses.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("responses", data_dir)
+
+
+def load_commitments(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Commitments: Dated promises: the Government response's timescales and other actors' dated plans.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``commitment_id`` (string): Stable id: actor, recommendation, sequence.
+        - ``rec_id`` (Int64): Recommendation number (see recommendations).
+        - ``actor_id`` (string): Who made the promise (see actors).
+        - ``description`` (string): What was promised (ours).
+        - ``due_text`` (string): When, as the source words it.
+        - ``due_date`` (datetime64[ns]): Last day of the stated period; empty where no date is
+          given.
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source that supports the row.
+
+    Source
+    ------
+    ``data/commitments.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("commitments", data_dir)
+
+
+def load_progress(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Progress: What later reports say happened: each status is the claim of the actor that reports it.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``progress_id`` (string): Stable id: source, recommendation, sequence.
+        - ``rec_id`` (Int64): Recommendation number (see recommendations).
+        - ``commitment_id`` (string): The commitment this answers, where it answers one (see
+          commitments).
+        - ``as_of`` (datetime64[ns]): Date of the report.
+        - ``reported_by`` (string): Whose claim the status is (see actors).
+        - ``scope`` (category): National or local progress.
+        - ``status`` (category (ordered)): Reported status.
+        - ``event_date`` (datetime64[ns]): When it happened, where the source says.
+        - ``detail`` (string): What happened (ours).
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source that supports the row.
+
+    Source
+    ------
+    ``data/progress.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("progress", data_dir)
+
+
+def load_lead_officers(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Lead officers: Local lead officers named for each recommendation.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``rec_id`` (Int64): Recommendation number (see recommendations).
+        - ``actor_id`` (string): The council (see actors).
+        - ``officer_name`` (string): Name of the officer.
+        - ``officer_role`` (string): Post held.
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source that supports the row.
+
+    Source
+    ------
+    ``data/lead_officers.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("lead_officers", data_dir)
+
+
+def load_figures(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Key figures: Numbers the sources report: survey results, counts, money, workforce.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``figure_id`` (string): Stable id of the figure.
+        - ``value`` (Float64): The number.
+        - ``unit`` (string): Unit of the value (percent, count, gbp...).
+        - ``denominator`` (Float64): What it is out of, where the source says.
+        - ``description`` (string): What the number counts (ours).
+        - ``topic`` (category): Area of the progress report it belongs to.
+        - ``as_of`` (datetime64[ns]): Date the figure refers to, or the report date.
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source that supports the row.
+
+    Source
+    ------
+    ``data/figures.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("figures", data_dir)
+
+
+def load_verdicts(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Overall verdicts: Overall judgements on progress one year on.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``verdict_id`` (string): Stable id of the verdict.
+        - ``actor_id`` (string): Whose judgement it is (see actors).
+        - ``area`` (category): Area judged.
+        - ``verdict`` (string): The judgement in one sentence (ours).
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source that supports the row.
+
+    Source
+    ------
+    ``data/verdicts.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("verdicts", data_dir)

@@ -1,0 +1,7 @@
+"""``python -m munro_data validate [DATA_DIR]``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,155 @@
+"""Derived views the report pages share: status snapshots and commitments against delivery.
+
+These are computed from the tables, never typed in, so a new progress report or another
+council's data changes every page that uses them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# How several reported statuses of one recommendation add up to one status at a date: all
+# delivered is delivered; some delivery is partly delivered; otherwise the most advanced.
+_ORDER = ["not_adopted", "planned", "in_progress", "partly_delivered", "delivered"]
+
+
+def combine_statuses(statuses: list[str]) -> str:
+    """One status for a recommendation from the statuses of its deliverables.
+
+    >>> combine_statuses(["delivered", "delivered"])
+    'delivered'
+    >>> combine_statuses(["delivered", "in_progress"])
+    'partly_delivered'
+    >>> combine_statuses(["not_adopted", "in_progress"])
+    'in_progress'
+    >>> combine_statuses(["not_adopted"])
+    'not_adopted'
+    """
+    found = set(statuses)
+    if found == {"delivered"}:
+        return "delivered"
+    if found & {"delivered", "partly_delivered"}:
+        return "partly_delivered"
+    return max(found, key=_ORDER.index)
+
+
+def status_snapshots(
+    recommendations: pd.DataFrame,
+    responses: pd.DataFrame,
+    progress: pd.DataFrame,
+    sources: pd.DataFrame,
+) -> pd.DataFrame:
+    """The national status of every recommendation at each report, one row per (report, rec).
+
+    The first snapshot is the Government response itself: what it accepted is "planned".
+    Each later report contributes its national-scope rows; a recommendation a report does not
+    mention is "not_reported" there.
+
+    Columns: ``report`` (label), ``as_of`` (date), ``source_id``, ``reported_by``, ``rec_id``,
+    ``status`` (a progress status, or ``not_reported`` / ``not_decided``), ``detail``, ``quote``.
+    """
+    government = responses[responses["actor_id"] == "government"]
+    baseline_source = government["source_id"].mode().iloc[0] if len(government) else None
+    rows = []
+    if baseline_source is not None:
+        as_of = sources.set_index("source_id").loc[baseline_source, "date"]
+        for rec_id in recommendations["rec_id"]:
+            stance = government.loc[government["rec_id"] == rec_id, "stance"]
+            decided = len(stance) and str(stance.iloc[0]) in {
+                "strong_support", "support", "qualified_support"}
+            quote = government.loc[government["rec_id"] == rec_id, "quote"]
+            rows.append({
+                "report": "Government response", "as_of": as_of, "source_id": baseline_source,
+                "reported_by": "government", "rec_id": rec_id,
+                "status": "planned" if decided else "not_decided",
+                "detail": "Accepted, with work promised." if decided else "Not yet decided.",
+                "quote": quote.iloc[0] if len(quote) else "",
+            })
+
+    national = progress[progress["scope"] == "national"]
+    for (as_of, source_id), report in national.groupby(["as_of", "source_id"], sort=True):
+        # A report's own reporter (the Government's table in Munro's report, Derby's paper).
+        reporter = report["reported_by"].mode().iloc[0]
+        own = report[report["reported_by"] == reporter]
+        label = f"{sources.set_index('source_id').loc[source_id, 'author']}"
+        for rec_id in recommendations["rec_id"]:
+            mine = own[own["rec_id"] == rec_id]
+            rows.append({
+                "report": label, "as_of": as_of, "source_id": source_id, "reported_by": reporter,
+                "rec_id": rec_id,
+                "status": combine_statuses(list(mine["status"].astype(str))) if len(mine)
+                else "not_reported",
+                "detail": " ".join(mine["detail"]) if len(mine) else "Not mentioned in this report.",
+                "quote": " … ".join(mine["quote"]) if len(mine) else "",
+            })
+    frame = pd.DataFrame(rows)
+    return frame.sort_values(["as_of", "rec_id"], kind="stable").reset_index(drop=True)
+
+
+def months_between(start: pd.Timestamp, end: pd.Timestamp) -> int:
+    """Whole calendar months from ``start`` to ``end`` (negative when ``end`` is earlier).
+
+    >>> months_between(pd.Timestamp("2011-12-31"), pd.Timestamp("2012-04-03"))
+    4
+    """
+    return (end.year - start.year) * 12 + (end.month - start.month)
+
+
+def commitment_outcomes(
+    commitments: pd.DataFrame, progress: pd.DataFrame, sources: pd.DataFrame
+) -> pd.DataFrame:
+    """Each commitment against what later reports said of it.
+
+    Columns: the commitment's own, plus ``made_on`` (date of the source that made it),
+    ``last_report`` (date of the latest report on it), ``last_status``, ``delivered_on``,
+    ``outcome`` (``on_time``, ``late``, ``open_overdue``, ``open``, ``not_adopted``,
+    ``no_report``, ``undated``) and ``months_late`` (delivery or last report minus due date).
+    """
+    made = sources.set_index("source_id")["date"]
+    out = []
+    for _, c in commitments.iterrows():
+        reports = progress[progress["commitment_id"] == c["commitment_id"]].sort_values(
+            ["as_of", "progress_id"])
+        row = c.to_dict() | {"made_on": made.get(c["source_id"]), "last_report": pd.NaT,
+                             "last_status": None, "delivered_on": pd.NaT, "months_late": pd.NA}
+        due = c["due_date"]
+        if len(reports):
+            last = reports.iloc[-1]
+            row["last_report"] = last["as_of"]
+            row["last_status"] = str(last["status"])
+            delivered = reports[reports["status"] == "delivered"]
+            if len(delivered):
+                row["delivered_on"] = delivered["event_date"].dropna().min() if delivered[
+                    "event_date"].notna().any() else delivered["as_of"].min()
+        if pd.isna(due):
+            outcome = "undated"
+        elif pd.notna(row["delivered_on"]):
+            late = months_between(due, row["delivered_on"])
+            outcome = "late" if row["delivered_on"] > due else "on_time"
+            row["months_late"] = max(late, 0)
+        elif row["last_status"] == "not_adopted":
+            outcome = "not_adopted"
+        elif row["last_status"] is None:
+            outcome = "no_report"
+        elif row["last_report"] > due:
+            outcome = "open_overdue"
+            row["months_late"] = months_between(due, row["last_report"])
+        else:
+            outcome = "open"
+        row["outcome"] = outcome
+        out.append(row)
+    frame = pd.DataFrame(out)
+    if "months_late" in frame:
+        frame["months_late"] = frame["months_late"].astype("Int64")
+    return frame
+
+
+OUTCOME_LABELS = {
+    "on_time": "Delivered on time",
+    "late": "Delivered late",
+    "open_overdue": "Still open after its due date",
+    "open": "Open, not yet due",
+    "not_adopted": "Not adopted",
+    "no_report": "No later report on it",
+    "undated": "No date promised",
+}

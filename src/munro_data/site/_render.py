@@ -1,0 +1,133 @@
+"""Rendering the notebooks' stored outputs to the website's pages, without Quarto.
+
+nbconvert does the work with this package's template (``templates/munro``): Quarto's URLs,
+titles and navbar order, code hidden, everything loaded from the site itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+from bs4 import BeautifulSoup
+from nbconvert import HTMLExporter
+
+from ._config import SiteConfig, front_matter
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+# Quarto's heading attributes, "## Title {#rec-7}", are not Markdown that nbconvert knows.
+# This is the one piece of Quarto syntax the notebooks use; it becomes an HTML heading with
+# the same id, so anchors such as #rec-7 are identical in both builds.
+_HEADING_WITH_ID = re.compile(r"^(#{1,6})\s+(.+?)\s*\{#([A-Za-z][\w-]*)\}\s*$", re.MULTILINE)
+
+
+def quarto_headings_to_html(markdown: str) -> str:
+    """Turn ``## Title {#id}`` lines into ``<h2 id="id">Title</h2>``.
+
+    >>> quarto_headings_to_html("## 7. Roles {#rec-7}")
+    '<h2 id="rec-7">7. Roles</h2>'
+    """
+
+    def replace(match: re.Match) -> str:
+        level = len(match.group(1))
+        return f'<h{level} id="{match.group(3)}">{match.group(2)}</h{level}>'
+
+    return _HEADING_WITH_ID.sub(replace, markdown)
+
+
+def _prepare(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # A copy: the stored notebook is untouched.
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = quarto_headings_to_html(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/markdown" in data:
+                data["text/markdown"] = quarto_headings_to_html(data["text/markdown"])
+    return nb
+
+
+def uses_plotly(nb: nbformat.NotebookNode) -> bool:
+    return any(
+        "Plotly.newPlot" in output.get("data", {}).get("text/html", "")
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+    )
+
+
+def render_pages(config: SiteConfig, out_dir: Path) -> list[dict]:
+    """Write every page of the site into ``out_dir``; return the search index entries."""
+    exporter = HTMLExporter(
+        template_name="munro",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    index: list[dict] = []
+    for page in config.pages:
+        nb = nbformat.read(config.project_dir / page.source, as_version=4)
+        meta = front_matter(nb)
+        title = str(meta.get("title", page.nav_text))
+        nav = [{"href": p.output, "text": p.nav_text, "current": p == page} for p in config.pages]
+        site = {
+            "title": config.title,
+            "description": meta.get("description", config.description),
+            "page_title": title,
+            "subtitle": meta.get("subtitle", ""),
+            "root": page.root,
+            "nav": nav,
+            "uses_plotly": uses_plotly(nb),
+            "footer_left": config.footer_left,
+            "footer_right": config.footer_right,
+        }
+        html, _ = exporter.from_notebook_node(_prepare(nb), resources={"site": site})
+        target = out_dir / page.output
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        index += _search_entries(html, page.output, title)
+    return index
+
+
+def _search_entries(html: str, href: str, title: str) -> list[dict]:
+    """One entry per section of a page, like Quarto's search.json."""
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main")
+    entries = []
+    current = {"href": href, "title": title, "section": "", "text": []}
+    for element in main.find_all(["h2", "h3", "p", "li", "td", "blockquote"]):
+        if element.name in ("h2", "h3"):
+            entries.append(current)
+            anchor = element.get("id")
+            current = {
+                "href": f"{href}#{anchor}" if anchor else href,
+                "title": title,
+                "section": element.get_text(" ", strip=True),
+                "text": [],
+            }
+        else:
+            current["text"].append(element.get_text(" ", strip=True))
+    entries.append(current)
+    return [e | {"text": " ".join(e["text"])[:2000]} for e in entries if e["section"] or e["text"]]
+
+
+def write_static(out_dir: Path, search_index: list[dict]) -> None:
+    """The stylesheet, the search script and its index."""
+    target = out_dir / "site_libs" / "munro"
+    target.mkdir(parents=True, exist_ok=True)
+    for path in STATIC.iterdir():
+        shutil.copy2(path, target / path.name)
+    # A script rather than JSON, so that search also works when the site is opened from file://.
+    payload = json.dumps(search_index, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    (out_dir / "search-index.js").write_text(
+        f"window.MUNRO_SEARCH = {payload};\n", encoding="utf-8"
+    )
+    (out_dir / "search.json").write_text(
+        json.dumps(search_index, ensure_ascii=False, indent=1), encoding="utf-8"
+    )

@@ -1,0 +1,64 @@
+"""Provenance: the normalisation rules, and 100% of quotes found in their sources."""
+
+from __future__ import annotations
+
+import pytest
+
+import munro_data
+from munro_data import provenance
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("child\u2010centred", "child-centred"),  # U+2010, as in the PDFs.
+        ("child\u2011centred \u2013 and \u2014 so", "child-centred - and - so"),
+        ("\u2018ensure\u2019 \u201csafety\u201d", "'ensure' \"safety\""),
+        ("line\nbreak\t and   spaces", "line break and spaces"),
+        ("***Recommendation 1:*** text", "recommendation 1: text"),
+        ("soft\u00adhyphen", "softhyphen"),
+        ("\ufb01nal", "final"),  # The "fi" ligature of PDF extraction.
+    ],
+)
+def test_normalise(raw: str, normalised: str) -> None:
+    assert provenance.normalise(raw) == normalised
+
+
+def test_ellipsis_joins_fragments_in_order() -> None:
+    source = "Alpha beta gamma. Delta epsilon."
+    assert provenance.find_quote("alpha beta ... delta", source)
+    assert provenance.find_quote("alpha beta … delta", source)
+    assert not provenance.find_quote("delta ... alpha", source)
+
+
+def test_nearest_passage_points_at_the_likely_original() -> None:
+    source = provenance.normalise("Intro text. The Government accepts this recommendation. Outro.")
+    nearest = provenance.nearest_passage("the government accept this recommendation", source)
+    assert "the government accepts this recommendation" in nearest
+
+
+def test_every_quote_is_found_in_its_source() -> None:
+    report = munro_data.validate()
+    assert report.problems == []
+    verbatim_cells = sum(
+        int(parsed.to_frame()[f.name].notna().sum())
+        for parsed in report.tables.values()
+        for f in parsed.table.fields
+        if f.verbatim
+    )
+    assert report.quotes_checked == verbatim_cells > 150
+
+
+def test_press_excerpts_keep_only_what_is_quoted() -> None:
+    """The press article is copyright: its file holds the citation and the quoted passages."""
+    data = munro_data.load_all()
+    excerpt = munro_data.source_text("cypnow-2012")
+    quotes = [
+        q
+        for frame in data.values()
+        if "quote" in frame
+        for q in frame.loc[frame["source_id"] == "cypnow-2012", "quote"]
+    ]
+    body = excerpt.split("\n\n", 1)[1]
+    assert quotes
+    assert sum(len(q) for q in quotes) >= 0.8 * len(provenance.normalise(body))

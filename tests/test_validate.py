@@ -1,0 +1,245 @@
+"""Bad input: broken copies of the data, each made here, each with its own message.
+
+Every case runs the command a user would run, ``python -m munro_data validate DIR``, and checks
+its exit status, that it names file, line and column, that it prints no traceback, and that it
+writes nothing. The legitimately fine variants (a byte-order mark, CRLF line ends) must load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import line_of_row, read_rows, write_rows
+
+import munro_data
+from munro_data import DataValidationError
+
+
+def run_validate(data_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "munro_data", "validate", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def set_cell(table: str, index: int, column: str, value: str) -> Callable[[Path], str]:
+    """A breakage that sets one cell; returns where the validator must point."""
+
+    def breaks(data: Path) -> str:
+        path = data / f"{table}.csv"
+        header, rows = read_rows(path)
+        rows[index][column] = value
+        write_rows(path, header, rows)
+        return f"{table}.csv, line {line_of_row(path, index)}, column {column!r}: found {value!r}"
+
+    return breaks
+
+
+def drop_column(data: Path) -> str:
+    path = data / "responses.csv"
+    header, rows = read_rows(path)
+    header.remove("stance")
+    write_rows(path, header, [{k: v for k, v in r.items() if k != "stance"} for r in rows])
+    return "responses.csv, line 1, column 'stance': found 'no such column in the header'"
+
+
+def add_column(data: Path) -> str:
+    path = data / "actors.csv"
+    header, rows = read_rows(path)
+    write_rows(path, [*header, "colour"], [r | {"colour": "red"} for r in rows])
+    return "actors.csv, line 1, column 'colour': found 'a column the schema does not declare'"
+
+
+def empty_file(data: Path) -> str:
+    (data / "themes.csv").write_text("", encoding="utf-8")
+    return "themes.csv, line 1: found 'an empty file'; expected a header row: theme_id,title"
+
+
+def header_only(data: Path) -> str:
+    path = data / "figures.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    return "figures.csv, line 2: found 'a header row and no data'; expected at least one data row"
+
+
+def duplicate_key(data: Path) -> str:
+    path = data / "actors.csv"
+    header, rows = read_rows(path)
+    write_rows(path, header, [*rows, rows[0]])
+    line = line_of_row(path, len(rows))
+    return (
+        f"actors.csv, line {line}, column 'actor_id': found {rows[0]['actor_id']!r}; "
+        "expected the primary key to be unique (line 2 has the same)"
+    )
+
+
+def latin1_file(data: Path) -> str:
+    path = data / "actors.csv"
+    text = path.read_text(encoding="utf-8").replace("Ofsted,Ofsted", "Ofsted,Ofst\u00e9d")
+    path.write_bytes(text.encode("latin-1"))
+    return "actors.csv, line 3: found \"the bytes b'\\xe9d,i'\"; expected UTF-8 text"
+
+
+def stray_delimiter(data: Path) -> str:
+    path = data / "actors.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].rstrip("\n") + ",\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    return "actors.csv, line 4: found '5 fields'; expected 4 fields, one per column"
+
+
+def quote_not_in_source(data: Path) -> str:
+    path = data / "responses.csv"
+    header, rows = read_rows(path)
+    rows[0]["quote"] = "The Government rejects every recommendation outright."
+    write_rows(path, header, rows)
+    return (
+        f"responses.csv, line {line_of_row(path, 0)}, column 'quote': found "
+        f"'the government rejects every recommendation outright.'; expected a verbatim "
+        f"passage of source {rows[0]['source_id']!r}; the nearest passage there reads"
+    )
+
+
+def missing_source_file(data: Path) -> str:
+    (data / "sources" / "derby-2013.txt").unlink()
+    return "sources.csv, line 4, column 'file': found 'sources/derby-2013.txt'; expected a readable"
+
+
+BROKEN = {
+    "missing column": drop_column,
+    "extra unknown column": add_column,
+    "empty file": empty_file,
+    "header only": header_only,
+    "duplicate key": duplicate_key,
+    "unknown rec_id": set_cell("responses", 0, "rec_id", "99"),
+    "rec_id not a number": set_cell("responses", 1, "rec_id", "seven"),
+    "bad enum value": set_cell("responses", 2, "stance", "suport"),
+    "bad date": set_cell("commitments", 0, "due_date", "31/12/2011"),
+    "impossible date": set_cell("progress", 0, "as_of", "2012-02-30"),
+    "required cell empty": set_cell("recommendations", 0, "title", ""),
+    "unknown source_id": set_cell("responses", 3, "source_id", "nowhere-2099"),
+    "unknown actor": set_cell("responses", 4, "actor_id", "martians"),
+    "number with units": set_cell("figures", 0, "value", "60%"),
+    "quote not in its source": quote_not_in_source,
+    "file in Latin-1": latin1_file,
+    "stray delimiter": stray_delimiter,
+    "source text missing": missing_source_file,
+}
+
+EXPECTED_TAIL = {
+    "unknown rec_id": "; expected one of the rec_id values in recommendations.csv",
+    "rec_id not a number": "; expected a whole number",
+    "bad enum value": "; expected one of strong_support, support, qualified_support, undecided, "
+    "concern, oppose",
+    "bad date": "; expected a date as YYYY-MM-DD",
+    "impossible date": "; expected a date as YYYY-MM-DD",
+    "required cell empty": "",  # An empty cell prints as found 'an empty cell'.
+    "unknown source_id": "; expected one of the source_id values in sources.csv",
+    "unknown actor": "; expected one of the actor_id values in actors.csv",
+    "number with units": "; expected a number",
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_broken_copy_is_refused_with_its_message(case: str, data_copy: Path) -> None:
+    expected = BROKEN[case](data_copy)
+    if case == "required cell empty":
+        expected = expected.replace(
+            "found ''", "found 'an empty cell'; expected a value (required)"
+        )
+    expected += EXPECTED_TAIL.get(case, "")
+    before = snapshot(data_copy)
+
+    result = run_validate(data_copy)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert snapshot(data_copy) == before, "validation must not write anything"
+
+
+@pytest.mark.parametrize("case", ["unknown rec_id", "bad enum value", "bad date"])
+def test_loader_raises_the_same_problems(case: str, data_copy: Path) -> None:
+    expected = BROKEN[case](data_copy)
+    with pytest.raises(DataValidationError) as raised:
+        munro_data.load_all(data_copy)
+    assert any(str(p).startswith(expected) for p in raised.value.problems)
+
+
+def test_every_problem_in_a_file_is_reported_at_once(data_copy: Path) -> None:
+    for index, value in [(0, "suport"), (5, "maybe"), (9, "")]:
+        set_cell("responses", index, "stance", value)(data_copy)
+    problems = [str(p) for p in munro_data.validate(data_copy).problems]
+    assert len([p for p in problems if "column 'stance'" in p]) == 3, problems
+
+
+def test_single_table_loader_reports_its_table(data_copy: Path) -> None:
+    set_cell("actors", 1, "kind", "alien")(data_copy)
+    with pytest.raises(DataValidationError, match=r"actors.csv, line 3, column 'kind'"):
+        munro_data.load_actors(data_copy)
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda text: text.encode("utf-8-sig"), id="byte-order mark"),
+        pytest.param(lambda text: text.replace("\n", "\r\n").encode("utf-8"), id="CRLF line ends"),
+    ],
+)
+@pytest.mark.parametrize("table", ["recommendations", "responses", "actors"])
+def test_legitimate_variants_load_unchanged(encode, table: str, data_copy: Path) -> None:
+    path = data_copy / f"{table}.csv"
+    path.write_bytes(encode(path.read_text(encoding="utf-8")))
+
+    result = run_validate(data_copy)
+
+    assert result.returncode == 0, result.stderr
+    pd.testing.assert_frame_equal(
+        munro_data.load_table(table, data_copy), munro_data.load_table(table)
+    )
+
+
+def test_valid_data_passes_with_a_summary() -> None:
+    result = run_validate(munro_data.resolve_data_dir())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: ")
+    assert "quotes found in their sources" in result.stdout
+
+
+def test_missing_descriptor_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    result = run_validate(tmp_path)
+    assert result.returncode == 1
+    assert "datapackage.json" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unreadable_descriptor(data_copy: Path) -> None:
+    (data_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
+    result = run_validate(data_copy)
+    assert result.returncode == 1
+    assert "datapackage.json: found 'an unreadable descriptor" in result.stderr
+
+
+def test_data_dir_comes_from_the_environment(data_copy: Path, monkeypatch) -> None:
+    set_cell("actors", 0, "name", "Renamed government")(data_copy)
+    monkeypatch.setenv("MUNRO_DATA_DIR", str(data_copy))
+    assert munro_data.load_actors()["name"].iloc[0] == "Renamed government"
+
+
+def test_unknown_table_names_the_valid_ones() -> None:
+    with pytest.raises(ValueError, match="unknown table 'penguins'; the tables are: sources"):
+        munro_data.load_table("penguins")
