@@ -42,8 +42,8 @@ def status_snapshots(
     """The national status of every recommendation at each report, one row per (report, rec).
 
     The first snapshot is the Government response itself: what it accepted is "planned".
-    Each later report contributes its national-scope rows; a recommendation a report does not
-    mention is "not_reported" there.
+    Each later report (press articles excepted) contributes its national-scope rows; a
+    recommendation a report does not mention is "not_reported" there.
 
     Columns: ``report`` (label), ``as_of`` (date), ``source_id``, ``reported_by``, ``rec_id``,
     ``status`` (a progress status, or ``not_reported`` / ``not_decided``), ``detail``, ``quote``.
@@ -66,7 +66,9 @@ def status_snapshots(
                 "quote": quote.iloc[0] if len(quote) else "",
             })
 
-    national = progress[progress["scope"] == "national"]
+    # Status reports only: a press summary of a report is not a status report of its own.
+    reporting = sources.loc[sources["kind"] != "press_article", "source_id"]
+    national = progress[(progress["scope"] == "national") & progress["source_id"].isin(reporting)]
     for (as_of, source_id), report in national.groupby(["as_of", "source_id"], sort=True):
         # A report's own reporter (the Government's table in Munro's report, Derby's paper).
         reporter = report["reported_by"].mode().iloc[0]

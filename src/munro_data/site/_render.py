@@ -24,7 +24,10 @@ STATIC = HERE / "static"
 # Quarto's heading attributes, "## Title {#rec-7}", are not Markdown that nbconvert knows.
 # This is the one piece of Quarto syntax the notebooks use; it becomes an HTML heading with
 # the same id, so anchors such as #rec-7 are identical in both builds.
-_HEADING_WITH_ID = re.compile(r"^(#{1,6})\s+(.+?)\s*\{#([A-Za-z][\w-]*)\}\s*$", re.MULTILINE)
+_HEADING_WITH_ID = re.compile(
+    r"^(#{1,6})[ \t]+(.+?)[ \t]*\{#([A-Za-z][\w-]*)\}[ \t]*$", re.MULTILINE
+)
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]<>#|~])")
 
 
 def quarto_headings_to_html(markdown: str) -> str:
@@ -36,7 +39,10 @@ def quarto_headings_to_html(markdown: str) -> str:
 
     def replace(match: re.Match) -> str:
         level = len(match.group(1))
-        return f'<h{level} id="{match.group(3)}">{match.group(2)}</h{level}>'
+        # Inside raw HTML, Markdown's backslash escapes would show; the text is already
+        # HTML-escaped by whoever wrote the heading (see munro_data.report.md_text).
+        text = _MARKDOWN_ESCAPE.sub(r"\1", match.group(2))
+        return f'<h{level} id="{match.group(3)}">{text}</h{level}>'
 
     return _HEADING_WITH_ID.sub(replace, markdown)
 

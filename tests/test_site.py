@@ -1,0 +1,122 @@
+"""The website built without Quarto: every page of _quarto.yml, its title, navigation and charts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from conftest import read_rows, write_rows
+
+import munro_data
+from munro_data.site._assets import strip_cdn
+from munro_data.site._config import PROJECT_DIR, front_matter, read_config
+from munro_data.site.build import build
+
+CONFIG = read_config()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "_site"
+    build(out, execute=False, use_quarto=False, log=lambda *_: None)
+    return out
+
+
+def page_soup(site: Path, page) -> BeautifulSoup:
+    return BeautifulSoup((site / page.output).read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize("page", CONFIG.pages, ids=lambda p: p.source)
+def test_page_exists_with_title_and_navigation(site: Path, page) -> None:
+    soup = page_soup(site, page)
+    nb = nbformat.read(PROJECT_DIR / page.source, as_version=4)
+    title = front_matter(nb)["title"]
+    assert soup.find("h1").get_text(strip=True) == title
+    assert soup.title.get_text().startswith(title)
+    nav = soup.select("nav .nav-links a")
+    assert [a.get_text(strip=True) for a in nav] == [p.nav_text for p in CONFIG.pages]
+    for link, target in zip(nav, CONFIG.pages, strict=True):
+        # Relative links, so the site works from file:// and under any sub-path.
+        assert (site / page.output).parent.joinpath(link["href"]).resolve() == (site / target.output).resolve()
+    assert [a["href"] for a in nav if a.get("aria-current") == "page"] == [page.root + page.output]
+
+
+@pytest.mark.parametrize("page", CONFIG.pages, ids=lambda p: p.source)
+def test_nothing_loads_from_another_host(site: Path, page) -> None:
+    soup = page_soup(site, page)
+    for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+        for element in soup.find_all(tag):
+            value = element.get(attribute, "")
+            assert not re.match(r"^(https?:)?//", value), f"{page.output} loads {value}"
+            if value:
+                assert (site / page.output).parent.joinpath(value).resolve().exists(), value
+
+
+@pytest.mark.parametrize("page", CONFIG.pages, ids=lambda p: p.source)
+def test_charts_carry_their_data_and_plotly_loads_once(site: Path, page) -> None:
+    html = (site / page.output).read_text(encoding="utf-8")
+    nb = nbformat.read(PROJECT_DIR / page.source, as_version=4)
+    figure_ids = [m for cell in nb.cells for out in cell.get("outputs", [])
+                  for m in re.findall(r'<div id="(fig-[\w-]+)" class="plotly-graph-div"',
+                                      out.get("data", {}).get("text/html", ""))]
+    scripts = re.findall(r'<script src="[./]*assets/plotly\.min\.js"></script>', html)
+    assert len(scripts) == (1 if figure_ids else 0)
+    for figure_id in figure_ids:
+        assert f'id="{figure_id}"' in html
+        assert re.search(rf'Plotly\.newPlot\(\s*"{figure_id}",\s*\[\{{', html), figure_id
+        assert f'id="{figure_id}-caption"' in html, "every chart has a text caption"
+
+
+def test_every_recommendation_has_its_anchor(site: Path) -> None:
+    page = next(p for p in CONFIG.pages if "recommendations" in p.source)
+    soup = page_soup(site, page)
+    for rec_id in munro_data.load_recommendations()["rec_id"]:
+        heading = soup.find(id=f"rec-{rec_id}")
+        assert heading is not None and heading.name == "h2"
+
+
+def test_downloads_and_search(site: Path) -> None:
+    for name in munro_data.list_tables():
+        assert (site / "downloads" / f"{name}.csv").is_file()
+    assert (site / "downloads" / "munro-review-tracker.xlsx").stat().st_size > 5000
+    assert (site / "downloads" / "datapackage.json").is_file()
+    index = (site / "search-index.js").read_text(encoding="utf-8")
+    assert index.startswith("window.MUNRO_SEARCH = [")
+    assert "rec-7" in index
+
+
+def test_invalid_data_stops_the_build_before_anything_changes(data_copy: Path, site: Path) -> None:
+    header, rows = read_rows(data_copy / "responses.csv")
+    rows[0]["stance"] = "suport"
+    write_rows(data_copy / "responses.csv", header, rows)
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
+    notebooks = {p: p.read_bytes() for p in PROJECT_DIR.glob("notebooks/*.ipynb")}
+    with pytest.raises(munro_data.DataValidationError, match="responses.csv, line 2, column 'stance'"):
+        build(site, data_copy, use_quarto=False, log=lambda *_: None)
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
+    assert {p: p.read_bytes() for p in PROJECT_DIR.glob("notebooks/*.ipynb")} == notebooks
+
+
+def test_strip_cdn_removes_what_quarto_adds(tmp_path: Path) -> None:
+    page = tmp_path / "index.html"
+    page.write_text(
+        '<head><script src="https://cdn.example/ajax/libs/require.js/2.3.6/require.min.js" '
+        'integrity="sha384-x" crossorigin="anonymous"></script>\n'
+        '<script src="https://cdn.example/ajax/libs/jquery/3.5.1/jquery.min.js" '
+        'integrity="sha384-y" crossorigin="anonymous"></script>\n'
+        "<script type=\"application/javascript\">define('jquery', [],function() {return window.jQuery;})"
+        '</script>\n<script src="site_libs/quarto-nav/quarto-nav.js"></script></head>',
+        encoding="utf-8")
+    assert strip_cdn(tmp_path) == 1
+    html = page.read_text(encoding="utf-8")
+    assert "require" not in html and "jquery" not in html.lower()
+    assert "quarto-nav.js" in html
+
+
+def test_quarto_project_lists_every_notebook() -> None:
+    notebooks = sorted(str(p.relative_to(PROJECT_DIR)) for p in PROJECT_DIR.glob("notebooks/*.ipynb"))
+    assert [p.source for p in CONFIG.pages] == ["index.ipynb", *notebooks]
