@@ -103,9 +103,12 @@ def commitment_outcomes(
     """Each commitment against what later reports said of it.
 
     Columns: the commitment's own, plus ``made_on`` (date of the source that made it),
-    ``last_report`` (date of the latest report on it), ``last_status``, ``delivered_on``,
-    ``outcome`` (``on_time``, ``late``, ``open_overdue``, ``open``, ``not_adopted``,
-    ``no_report``, ``undated``) and ``months_late`` (delivery or last report minus due date).
+    ``last_report`` (date of the latest report on it), ``last_status``, ``delivered_on`` (the
+    stated date of delivery), ``delivered_by`` (the first report that says it was delivered),
+    ``outcome`` (``on_time``, ``late``, ``delivered_undated`` (after its due date, but the
+    report gives no date), ``open_overdue``, ``open``, ``not_adopted``, ``no_report``,
+    ``undated``) and ``months_late`` (delivery, or the last report while open, minus the due
+    date; only where both dates are known).
     """
     made = sources.set_index("source_id")["date"]
     out = []
@@ -113,7 +116,8 @@ def commitment_outcomes(
         reports = progress[progress["commitment_id"] == c["commitment_id"]].sort_values(
             ["as_of", "progress_id"])
         row = c.to_dict() | {"made_on": made.get(c["source_id"]), "last_report": pd.NaT,
-                             "last_status": None, "delivered_on": pd.NaT, "months_late": pd.NA}
+                             "last_status": None, "delivered_on": pd.NaT, "delivered_by": pd.NaT,
+                             "months_late": pd.NA}
         due = c["due_date"]
         if len(reports):
             last = reports.iloc[-1]
@@ -121,14 +125,18 @@ def commitment_outcomes(
             row["last_status"] = str(last["status"])
             delivered = reports[reports["status"] == "delivered"]
             if len(delivered):
-                row["delivered_on"] = delivered["event_date"].dropna().min() if delivered[
-                    "event_date"].notna().any() else delivered["as_of"].min()
+                dated = delivered["event_date"].dropna()
+                row["delivered_on"] = dated.min() if len(dated) else pd.NaT
+                # Without a stated date, delivery is only known to precede the report.
+                row["delivered_by"] = delivered["as_of"].min()
         if pd.isna(due):
             outcome = "undated"
         elif pd.notna(row["delivered_on"]):
             late = months_between(due, row["delivered_on"])
             outcome = "late" if row["delivered_on"] > due else "on_time"
             row["months_late"] = max(late, 0)
+        elif pd.notna(row["delivered_by"]):
+            outcome = "on_time" if row["delivered_by"] <= due else "delivered_undated"
         elif row["last_status"] == "not_adopted":
             outcome = "not_adopted"
         elif row["last_status"] is None:
@@ -149,6 +157,7 @@ def commitment_outcomes(
 OUTCOME_LABELS = {
     "on_time": "Delivered on time",
     "late": "Delivered late",
+    "delivered_undated": "Delivered, date not stated",
     "open_overdue": "Still open after its due date",
     "open": "Open, not yet due",
     "not_adopted": "Not adopted",
