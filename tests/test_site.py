@@ -41,7 +41,9 @@ def test_page_exists_with_title_and_navigation(site: Path, page) -> None:
     assert [a.get_text(strip=True) for a in nav] == [p.nav_text for p in CONFIG.pages]
     for link, target in zip(nav, CONFIG.pages, strict=True):
         # Relative links, so the site works from file:// and under any sub-path.
-        assert (site / page.output).parent.joinpath(link["href"]).resolve() == (site / target.output).resolve()
+        assert (site / page.output).parent.joinpath(link["href"]).resolve() == (
+            site / target.output
+        ).resolve()
     assert [a["href"] for a in nav if a.get("aria-current") == "page"] == [page.root + page.output]
 
 
@@ -60,9 +62,15 @@ def test_nothing_loads_from_another_host(site: Path, page) -> None:
 def test_charts_carry_their_data_and_plotly_loads_once(site: Path, page) -> None:
     html = (site / page.output).read_text(encoding="utf-8")
     nb = nbformat.read(PROJECT_DIR / page.source, as_version=4)
-    figure_ids = [m for cell in nb.cells for out in cell.get("outputs", [])
-                  for m in re.findall(r'<div id="(fig-[\w-]+)" class="plotly-graph-div"',
-                                      out.get("data", {}).get("text/html", ""))]
+    figure_ids = [
+        m
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        for m in re.findall(
+            r'<div id="(fig-[\w-]+)" class="plotly-graph-div"',
+            out.get("data", {}).get("text/html", ""),
+        )
+    ]
     scripts = re.findall(r'<script src="[./]*assets/plotly\.min\.js"></script>', html)
     assert len(scripts) == (1 if figure_ids else 0)
     for figure_id in figure_ids:
@@ -95,7 +103,9 @@ def test_invalid_data_stops_the_build_before_anything_changes(data_copy: Path, s
     write_rows(data_copy / "responses.csv", header, rows)
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
     notebooks = {p: p.read_bytes() for p in PROJECT_DIR.glob("notebooks/*.ipynb")}
-    with pytest.raises(munro_data.DataValidationError, match="responses.csv, line 2, column 'stance'"):
+    with pytest.raises(
+        munro_data.DataValidationError, match="responses.csv, line 2, column 'stance'"
+    ):
         build(site, data_copy, use_quarto=False, log=lambda *_: None)
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
     assert {p: p.read_bytes() for p in PROJECT_DIR.glob("notebooks/*.ipynb")} == notebooks
@@ -110,7 +120,8 @@ def test_strip_cdn_removes_what_quarto_adds(tmp_path: Path) -> None:
         'integrity="sha384-y" crossorigin="anonymous"></script>\n'
         "<script type=\"application/javascript\">define('jquery', [],function() {return window.jQuery;})"
         '</script>\n<script src="site_libs/quarto-nav/quarto-nav.js"></script></head>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert strip_cdn(tmp_path) == 1
     html = page.read_text(encoding="utf-8")
     assert "require" not in html and "jquery" not in html.lower()
@@ -118,5 +129,7 @@ def test_strip_cdn_removes_what_quarto_adds(tmp_path: Path) -> None:
 
 
 def test_quarto_project_lists_every_notebook() -> None:
-    notebooks = sorted(str(p.relative_to(PROJECT_DIR)) for p in PROJECT_DIR.glob("notebooks/*.ipynb"))
+    notebooks = sorted(
+        str(p.relative_to(PROJECT_DIR)) for p in PROJECT_DIR.glob("notebooks/*.ipynb")
+    )
     assert [p.source for p in CONFIG.pages] == ["index.ipynb", *notebooks]

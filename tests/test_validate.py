@@ -92,7 +92,7 @@ def latin1_file(data: Path) -> str:
     path = data / "actors.csv"
     text = path.read_text(encoding="utf-8").replace("Ofsted,Ofsted", "Ofsted,Ofst\u00e9d")
     path.write_bytes(text.encode("latin-1"))
-    return "actors.csv, line 3: found \"the bytes b'\\xe9d,i'\"; expected UTF-8 text"
+    return "actors.csv, line 3: found 'byte 0xE9, which is not UTF-8'; expected UTF-8 text"
 
 
 def stray_delimiter(data: Path) -> str:

@@ -160,21 +160,22 @@ def parse_table(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        bad = raw[error.start : error.start + 4]
+        bad = raw[error.start]
         return parsed, [
             Problem(
                 name,
                 line,
                 None,
-                f"the bytes {bad!r}",
-                "UTF-8 text (re-save the file as UTF-8; "
-                "these bytes look like Latin-1 or Windows-1252)",
+                f"byte 0x{bad:02X}, which is not UTF-8",
+                "UTF-8 text (re-save the file as UTF-8; it looks like Latin-1 or Windows-1252)",
             )
         ]
     if not text.strip():
         header = ",".join(table.field_names)
         return parsed, [Problem(name, 1, None, "an empty file", f"a header row: {header}")]
 
+    # CRLF files (as spreadsheet programs save them) are fine: their cells must read the same.
+    text = text.replace("\r\n", "\n")
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:

@@ -56,15 +56,23 @@ def status_snapshots(
         for rec_id in recommendations["rec_id"]:
             stance = government.loc[government["rec_id"] == rec_id, "stance"]
             decided = len(stance) and str(stance.iloc[0]) in {
-                "strong_support", "support", "qualified_support"}
+                "strong_support",
+                "support",
+                "qualified_support",
+            }
             quote = government.loc[government["rec_id"] == rec_id, "quote"]
-            rows.append({
-                "report": "Government response", "as_of": as_of, "source_id": baseline_source,
-                "reported_by": "government", "rec_id": rec_id,
-                "status": "planned" if decided else "not_decided",
-                "detail": "Accepted, with work promised." if decided else "Not yet decided.",
-                "quote": quote.iloc[0] if len(quote) else "",
-            })
+            rows.append(
+                {
+                    "report": "Government response",
+                    "as_of": as_of,
+                    "source_id": baseline_source,
+                    "reported_by": "government",
+                    "rec_id": rec_id,
+                    "status": "planned" if decided else "not_decided",
+                    "detail": "Accepted, with work promised." if decided else "Not yet decided.",
+                    "quote": quote.iloc[0] if len(quote) else "",
+                }
+            )
 
     # Status reports only: a press summary of a report is not a status report of its own.
     reporting = sources.loc[sources["kind"] != "press_article", "source_id"]
@@ -76,14 +84,22 @@ def status_snapshots(
         label = f"{sources.set_index('source_id').loc[source_id, 'author']}"
         for rec_id in recommendations["rec_id"]:
             mine = own[own["rec_id"] == rec_id]
-            rows.append({
-                "report": label, "as_of": as_of, "source_id": source_id, "reported_by": reporter,
-                "rec_id": rec_id,
-                "status": combine_statuses(list(mine["status"].astype(str))) if len(mine)
-                else "not_reported",
-                "detail": " ".join(mine["detail"]) if len(mine) else "Not mentioned in this report.",
-                "quote": " … ".join(mine["quote"]) if len(mine) else "",
-            })
+            rows.append(
+                {
+                    "report": label,
+                    "as_of": as_of,
+                    "source_id": source_id,
+                    "reported_by": reporter,
+                    "rec_id": rec_id,
+                    "status": combine_statuses(list(mine["status"].astype(str)))
+                    if len(mine)
+                    else "not_reported",
+                    "detail": " ".join(mine["detail"])
+                    if len(mine)
+                    else "Not mentioned in this report.",
+                    "quote": " … ".join(mine["quote"]) if len(mine) else "",
+                }
+            )
     frame = pd.DataFrame(rows)
     return frame.sort_values(["as_of", "rec_id"], kind="stable").reset_index(drop=True)
 
@@ -114,10 +130,16 @@ def commitment_outcomes(
     out = []
     for _, c in commitments.iterrows():
         reports = progress[progress["commitment_id"] == c["commitment_id"]].sort_values(
-            ["as_of", "progress_id"])
-        row = c.to_dict() | {"made_on": made.get(c["source_id"]), "last_report": pd.NaT,
-                             "last_status": None, "delivered_on": pd.NaT, "delivered_by": pd.NaT,
-                             "months_late": pd.NA}
+            ["as_of", "progress_id"]
+        )
+        row = c.to_dict() | {
+            "made_on": made.get(c["source_id"]),
+            "last_report": pd.NaT,
+            "last_status": None,
+            "delivered_on": pd.NaT,
+            "delivered_by": pd.NaT,
+            "months_late": pd.NA,
+        }
         due = c["due_date"]
         if len(reports):
             last = reports.iloc[-1]

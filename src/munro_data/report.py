@@ -53,6 +53,19 @@ STATUS_LABELS = {
     "not_reported": "Not mentioned",
 }
 
+# What the last report said of a dated commitment (see analysis.commitment_outcomes).
+OUTCOME_COLOURS = {
+    "on_time": "#1f78b4",
+    "late": "#f4a259",
+    "delivered_undated": "#7fbfde",
+    "open_overdue": "#b35806",
+    "open": "#cccccc",
+    "not_adopted": "#8c510a",
+    "no_report": "#e6e6e6",
+    "undated": "#ffffff",
+}
+OUTCOME_TEXT = {"on_time": "#ffffff", "open_overdue": "#ffffff", "not_adopted": "#ffffff"}
+
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "responsive": True,
@@ -215,3 +228,12 @@ EXPLORER_SCRIPT = """<style>
   controls.forEach(function (control) { control.addEventListener("input", apply); });
 })();
 </script>"""
+
+
+def show_table(table: GT) -> None:
+    """Display a great-tables table as its HTML only.
+
+    A GT object's plain-text repr holds memory addresses, which would make every run's stored
+    output differ; its HTML, with the fixed id, is the same on every run.
+    """
+    display(HTML(table.as_raw_html()))
