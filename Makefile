@@ -24,8 +24,10 @@ validate: $(STAMP)
 site: $(STAMP)
 	$(PY) -m munro_data.site build
 
-## Every test: data contract, provenance, bad input.
+## Every test: lint, data contract, provenance, bad input, notebooks (nbval), the built site.
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -133,3 +133,68 @@ def test_quarto_project_lists_every_notebook() -> None:
         str(p.relative_to(PROJECT_DIR)) for p in PROJECT_DIR.glob("notebooks/*.ipynb")
     )
     assert [p.source for p in CONFIG.pages] == ["index.ipynb", *notebooks]
+
+
+def test_new_actor_and_recommendation_appear_without_code_changes(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    """An analyst's data with a council and a recommendation we do not have rebuilds every page."""
+    passage = "The services support peer reviews and the quality assurance programme"
+    header, recs = read_rows(data_copy / "recommendations.csv")
+    recs.append(
+        recs[0]
+        | {
+            "rec_id": "16",
+            "title": "A sixteenth recommendation",
+            "text": passage,
+            "munro_argument": passage,
+        }
+    )
+    write_rows(data_copy / "recommendations.csv", header, recs)
+    header, actors = read_rows(data_copy / "actors.csv")
+    actors.append(
+        {
+            "actor_id": "newtown",
+            "name": "Newtown Borough Council",
+            "short_name": "Newtown",
+            "kind": "local_authority",
+        }
+    )
+    write_rows(data_copy / "actors.csv", header, actors)
+    header, responses = read_rows(data_copy / "responses.csv")
+    for rec_id in ("1", "16"):
+        responses.append(
+            {
+                "rec_id": rec_id,
+                "actor_id": "newtown",
+                "source_id": "salford-2011",
+                "stance": "support",
+                "quote": passage,
+                "note": "Test row.",
+            }
+        )
+    write_rows(data_copy / "responses.csv", header, responses)
+
+    ours = {
+        p: p.read_bytes()
+        for p in [PROJECT_DIR / "index.ipynb", *PROJECT_DIR.glob("notebooks/*.ipynb")]
+    }
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy2(PROJECT_DIR / "_quarto.yml", project)
+    shutil.copy2(PROJECT_DIR / "index.ipynb", project)
+    shutil.copytree(PROJECT_DIR / "notebooks", project / "notebooks")
+    site = build(
+        tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=lambda *_: None
+    )
+
+    stances = (site / "notebooks" / "02-stances.html").read_text(encoding="utf-8")
+    assert '"Newtown"' in stances and "16. A sixteenth recommendation" in stances
+    recommendations = BeautifulSoup(
+        (site / "notebooks" / "01-recommendations.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert recommendations.find(id="rec-16") is not None
+    assert any(td.get_text() == "Newtown" for td in recommendations.select("#tbl-explorer td"))
+    assert "Newtown" in (site / "notebooks" / "05-local.html").read_text(encoding="utf-8")
+    # The repository's own notebooks were not touched by a build of another project.
+    assert {p: p.read_bytes() for p in ours} == ours

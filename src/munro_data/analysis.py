@@ -114,9 +114,12 @@ def months_between(start: pd.Timestamp, end: pd.Timestamp) -> int:
 
 
 def commitment_outcomes(
-    commitments: pd.DataFrame, progress: pd.DataFrame, sources: pd.DataFrame
+    commitments: pd.DataFrame,
+    progress: pd.DataFrame,
+    sources: pd.DataFrame,
+    as_of: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """Each commitment against what later reports said of it.
+    """Each commitment against what later reports said of it (those up to ``as_of`` if given).
 
     Columns: the commitment's own, plus ``made_on`` (date of the source that made it),
     ``last_report`` (date of the latest report on it), ``last_status``, ``delivered_on`` (the
@@ -127,6 +130,8 @@ def commitment_outcomes(
     date; only where both dates are known).
     """
     made = sources.set_index("source_id")["date"]
+    if as_of is not None:
+        progress = progress[progress["as_of"] <= as_of]
     out = []
     for _, c in commitments.iterrows():
         reports = progress[progress["commitment_id"] == c["commitment_id"]].sort_values(

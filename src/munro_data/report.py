@@ -160,7 +160,7 @@ def colour_cells(
 ) -> GT:
     """Fill each cell of ``column`` by its coded value; the label stays in the cell as text."""
     for code, fill in fills.items():
-        rows = [i for i, v in enumerate(values) if v == code]
+        rows = [i for i, v in enumerate(values) if pd.notna(v) and v == code]
         if rows:
             styles = [style.fill(color=fill), style.text(color=(text or {}).get(code, "#000000"))]
             table = table.tab_style(style=styles, locations=loc.body(columns=column, rows=rows))
