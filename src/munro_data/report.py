@@ -237,3 +237,12 @@ def show_table(table: GT) -> None:
     output differ; its HTML, with the fixed id, is the same on every run.
     """
     display(HTML(table.as_raw_html()))
+
+
+def plot_text(text: object) -> str:
+    """Data text for a plotly label: plotly renders a few tags in labels, so escape them all.
+
+    >>> plot_text("<b>x</b> & y")
+    '&lt;b&gt;x&lt;/b&gt; &amp; y'
+    """
+    return html.escape(str(text), quote=False)
