@@ -32,8 +32,13 @@ from munro_data.site.build import build
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
 PAGES = read_config().pages
@@ -114,7 +119,9 @@ def visit(browser, url: str, viewport: dict = DESKTOP) -> Visit:
     page.goto(url, wait_until="load")
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
-        ".every(d => d.querySelector('.main-svg'))", timeout=15_000)
+        ".every(d => d.querySelector('.main-svg'))",
+        timeout=15_000,
+    )
     return seen
 
 
@@ -137,7 +144,8 @@ def test_page_loads_cleanly_and_stays_on_this_machine(browser, server, site, mod
             parsed = urlparse(url)
             if mode == "http":
                 assert parsed.scheme in ("http", "data", "blob") and (
-                    parsed.scheme != "http" or parsed.netloc == origin), url
+                    parsed.scheme != "http" or parsed.netloc == origin
+                ), url
             else:
                 assert parsed.scheme in ("file", "data", "blob"), url
         plotly = [u for u in seen.requests if u.endswith("plotly.min.js")]
@@ -150,12 +158,16 @@ def _expected_marks(data) -> dict[str, tuple[str, int]]:
     """Per chart: which DOM marks to count, and how many the data implies."""
     recs = len(data["recommendations"])
     actors = data["responses"]["actor_id"].nunique()
-    snapshots = analysis.status_snapshots(data["recommendations"], data["responses"],
-                                          data["progress"], data["sources"])
+    snapshots = analysis.status_snapshots(
+        data["recommendations"], data["responses"], data["progress"], data["sources"]
+    )
     dated = data["commitments"]["due_date"].notna().sum()
     return {
         "fig-stance-heatmap": (".heatmaplayer .heatmap-label", recs * actors),
-        "fig-status-by-report": (".heatmaplayer .heatmap-label", recs * snapshots["as_of"].nunique()),
+        "fig-status-by-report": (
+            ".heatmaplayer .heatmap-label",
+            recs * snapshots["as_of"].nunique(),
+        ),
         "fig-commitments": (".barlayer .trace.bars .point", int(dated)),
     }
 
@@ -171,7 +183,9 @@ def test_charts_draw_their_marks_and_hover(browser, server, data, page) -> None:
             assert chart.query_selector(".main-svg"), chart_id
             caption = seen.page.query_selector(f"#{chart_id}-caption")
             assert caption and caption.inner_text().strip(), f"{chart_id} has no text alternative"
-            selector, count = expected.get(chart_id, (".barlayer .point, .heatmaplayer image", None))
+            selector, count = expected.get(
+                chart_id, (".barlayer .point, .heatmaplayer image", None)
+            )
             marks = chart.query_selector_all(selector)
             if count is None:
                 assert marks, f"{chart_id} drew nothing"
@@ -198,11 +212,14 @@ def _expected_rows(data) -> dict[str, int]:
         "tbl-explorer": len(data["responses"]),
         "tbl-slippage": len(data["commitments"]),
         "tbl-positions-salford": len(data["recommendations"]),
-        "tbl-local-derby": int(((progress["scope"] == "local")
-                                & (progress["reported_by"] == "derby")).sum()),
+        "tbl-local-derby": int(
+            ((progress["scope"] == "local") & (progress["reported_by"] == "derby")).sum()
+        ),
         "tbl-sources": len(data["sources"]),
-        "tbl-dictionary": sum(len(t.fields) for t in munro_data._package.read_tables(
-            munro_data.resolve_data_dir()).values()),
+        "tbl-dictionary": sum(
+            len(t.fields)
+            for t in munro_data._package.read_tables(munro_data.resolve_data_dir()).values()
+        ),
     }
 
 
@@ -238,9 +255,12 @@ def test_accessibility_audit_has_no_serious_violations(browser, server, page) ->
     seen = visit(browser, server + page.output)
     try:
         results = Axe().run(seen.page)
-        bad = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s), e.g. "
-               f"{v['nodes'][0]['target']}"
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s), e.g. "
+            f"{v['nodes'][0]['target']}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert bad == [], "\n".join(bad)
     finally:
         seen.page.context.close()
@@ -256,13 +276,14 @@ def test_fits_a_phone_and_screenshots(browser, server, page) -> None:
             seen.page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
             if label == "phone":
                 overflow = seen.page.evaluate(
-                    "() => document.documentElement.scrollWidth - window.innerWidth")
+                    "() => document.documentElement.scrollWidth - window.innerWidth"
+                )
                 assert overflow <= 0, f"{page.output} scrolls sideways by {overflow}px on a phone"
         finally:
             seen.page.context.close()
 
 
-PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\"> \"quoted\""
+PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> "quoted"'
 
 
 def test_markup_in_the_data_is_shown_as_text(browser, data_copy: Path, tmp_path: Path) -> None:
@@ -271,28 +292,63 @@ def test_markup_in_the_data_is_shown_as_text(browser, data_copy: Path, tmp_path:
     source = data_copy / "sources" / "hostile-2026.txt"
     source.write_text(f"A council wrote this: {PAYLOAD} and nothing more.\n", encoding="utf-8")
     header, sources = read_rows(data_copy / "sources.csv")
-    write_rows(data_copy / "sources.csv", header, [*sources, sources[0] | {
-        "source_id": "hostile-2026", "title": f"Hostile {PAYLOAD}", "author": f"Author {PAYLOAD}",
-        "file": "sources/hostile-2026.txt", "citation": f"Citation {PAYLOAD}"}])
+    write_rows(
+        data_copy / "sources.csv",
+        header,
+        [
+            *sources,
+            sources[0]
+            | {
+                "source_id": "hostile-2026",
+                "title": f"Hostile {PAYLOAD}",
+                "author": f"Author {PAYLOAD}",
+                "file": "sources/hostile-2026.txt",
+                "citation": f"Citation {PAYLOAD}",
+            },
+        ],
+    )
     header, actors = read_rows(data_copy / "actors.csv")
-    write_rows(data_copy / "actors.csv", header, [*actors, {
-        "actor_id": "hostile", "name": f"Council {PAYLOAD}", "short_name": f"Hostile {PAYLOAD}",
-        "kind": "local_authority"}])
+    write_rows(
+        data_copy / "actors.csv",
+        header,
+        [
+            *actors,
+            {
+                "actor_id": "hostile",
+                "name": f"Council {PAYLOAD}",
+                "short_name": f"Hostile {PAYLOAD}",
+                "kind": "local_authority",
+            },
+        ],
+    )
     header, recs = read_rows(data_copy / "recommendations.csv")
     recs[0]["title"] = f"Revise {PAYLOAD}"
     write_rows(data_copy / "recommendations.csv", header, recs)
     header, responses = read_rows(data_copy / "responses.csv")
-    write_rows(data_copy / "responses.csv", header, [*responses, {
-        "rec_id": "1", "actor_id": "hostile", "source_id": "hostile-2026", "stance": "concern",
-        "quote": PAYLOAD, "note": f"Note {PAYLOAD}"}])
+    write_rows(
+        data_copy / "responses.csv",
+        header,
+        [
+            *responses,
+            {
+                "rec_id": "1",
+                "actor_id": "hostile",
+                "source_id": "hostile-2026",
+                "stance": "concern",
+                "quote": PAYLOAD,
+                "note": f"Note {PAYLOAD}",
+            },
+        ],
+    )
 
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy2(PROJECT_DIR / "_quarto.yml", project)
     shutil.copy2(PROJECT_DIR / "index.ipynb", project)
     shutil.copytree(PROJECT_DIR / "notebooks", project / "notebooks")
-    site = build(tmp_path / "_site", data_copy, project_dir=project, use_quarto=False,
-                 log=lambda *_: None)
+    site = build(
+        tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=lambda *_: None
+    )
 
     for page in PAGES:
         seen = visit(browser, (site / page.output).as_uri())

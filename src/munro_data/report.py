@@ -246,3 +246,13 @@ def plot_text(text: object) -> str:
     '&lt;b&gt;x&lt;/b&gt; &amp; y'
     """
     return html.escape(str(text), quote=False)
+
+
+def short(text: object, limit: int = 34) -> str:
+    """A label cut to fit a phone's width; the full text stays in the hover and the tables.
+
+    >>> short("Designate Principal Child and Family Social Worker", 20)
+    'Designate Principal…'
+    """
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
