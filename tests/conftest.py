@@ -45,3 +45,14 @@ def line_of_row(path: Path, index: int) -> int:
                 return start
             start = reader.line_num + 1
     raise IndexError(index)
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the website project (config and notebooks) that a test may build into."""
+    from munro_data.site._config import PROJECT_DIR
+
+    target.mkdir(parents=True)
+    shutil.copy2(PROJECT_DIR / "_quarto.yml", target)
+    shutil.copy2(PROJECT_DIR / "index.ipynb", target)
+    shutil.copytree(PROJECT_DIR / "notebooks", target / "notebooks")
+    return target

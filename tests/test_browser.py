@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import read_rows, write_rows
+from conftest import copy_project, read_rows, write_rows
 
 import munro_data
 from munro_data import analysis
@@ -341,11 +340,7 @@ def test_markup_in_the_data_is_shown_as_text(browser, data_copy: Path, tmp_path:
         ],
     )
 
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy2(PROJECT_DIR / "_quarto.yml", project)
-    shutil.copy2(PROJECT_DIR / "index.ipynb", project)
-    shutil.copytree(PROJECT_DIR / "notebooks", project / "notebooks")
+    project = copy_project(tmp_path / "project")
     site = build(
         tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=lambda *_: None
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import read_rows, write_rows
+from conftest import copy_project, read_rows, write_rows
 
 import munro_data
 from munro_data.site._assets import strip_cdn
@@ -179,11 +178,7 @@ def test_new_actor_and_recommendation_appear_without_code_changes(
         p: p.read_bytes()
         for p in [PROJECT_DIR / "index.ipynb", *PROJECT_DIR.glob("notebooks/*.ipynb")]
     }
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy2(PROJECT_DIR / "_quarto.yml", project)
-    shutil.copy2(PROJECT_DIR / "index.ipynb", project)
-    shutil.copytree(PROJECT_DIR / "notebooks", project / "notebooks")
+    project = copy_project(tmp_path / "project")
     site = build(
         tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=lambda *_: None
     )
