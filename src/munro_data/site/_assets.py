@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -25,6 +26,10 @@ def prepare(project_dir: Path, data_dir: Path) -> None:
         shutil.copy2(PLOTLY_JS, target)
 
     downloads = project_dir / "downloads"
+    digest = _data_digest(data_dir)
+    stamp = downloads / ".data-digest"
+    if stamp.is_file() and stamp.read_text() == digest:
+        return  # The downloads were made from this very data.
     if downloads.exists():
         shutil.rmtree(downloads)
     downloads.mkdir()
@@ -43,6 +48,14 @@ def prepare(project_dir: Path, data_dir: Path) -> None:
                 if pd.api.types.is_datetime64_any_dtype(out[column]):
                     out[column] = out[column].dt.date  # Dates, not midnight timestamps.
             out.to_excel(writer, sheet_name=name[:31], index=False)
+    stamp.write_text(digest)
+
+
+def _data_digest(data_dir: Path) -> str:
+    h = hashlib.sha256(str(data_dir).encode())
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(data_dir)).encode() + path.read_bytes())
+    return h.hexdigest()
 
 
 # Quarto 1.7 adds require.js and jQuery from a CDN to every page with HTML outputs

@@ -153,14 +153,32 @@ def run_changed(
         log("notebooks: all up to date, nothing to execute")
         return plans
     done: list[tuple[Path, nbformat.NotebookNode]] = []
+    bar = _bar_wanted()
     for number, item in enumerate(todo, start=1):
         start = time.perf_counter()
         log(f"[{number}/{len(todo)}] executing {item.path.name} because {item.reason}")
+        if bar:
+            _draw_bar(number - 1, len(todo), item.path.name)
         done.append((item.path, execute(item.path, data_dir)))
+        if bar:
+            _draw_bar(number, len(todo), item.path.name, end=number == len(todo))
         log(f"[{number}/{len(todo)}] {item.path.name} done in {time.perf_counter() - start:.1f} s")
     for path, nb in done:
         _write_atomically(path, nb)
     return plans
+
+
+def _bar_wanted() -> bool:
+    """A progress bar on a terminal; CI and logs get the plain lines only."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _draw_bar(done: int, total: int, name: str, end: bool = False) -> None:
+    width = 24
+    filled = round(width * done / total)
+    bar = "#" * filled + "-" * (width - filled)
+    sys.stderr.write(f"\r[{bar}] {done}/{total} {name:<32}" + ("\n" if end else ""))
+    sys.stderr.flush()
 
 
 def _write_atomically(path: Path, nb: nbformat.NotebookNode) -> None:

@@ -6,6 +6,7 @@ titles and navbar order, code hidden, everything loaded from the site itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -67,38 +68,87 @@ def uses_plotly(nb: nbformat.NotebookNode) -> bool:
     )
 
 
-def render_pages(config: SiteConfig, out_dir: Path) -> list[dict]:
-    """Write every page of the site into ``out_dir``; return the search index entries."""
-    exporter = HTMLExporter(
+MANIFEST = ".munro-pages.json"
+
+
+def _layout_digest(config: SiteConfig) -> str:
+    """What every page depends on besides its notebook: the template and the site config."""
+    h = hashlib.sha256()
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.is_file():
+            h.update(path.read_bytes())
+    h.update((config.project_dir / "_quarto.yml").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def render_pages(config: SiteConfig, out_dir: Path, previous: Path | None = None,
+                 log=print) -> list[dict]:
+    """Write every page of the site into ``out_dir``; return the search index entries.
+
+    A page whose notebook, template and site config are as they were when ``previous`` (the
+    last site) was built is copied from there instead of rendered again.
+    """
+    layout = _layout_digest(config)
+    old = {}
+    if previous is not None and (previous / MANIFEST).is_file():
+        old = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
+    manifest: dict[str, dict] = {}
+    index: list[dict] = []
+    rendered = 0
+    exporter = None
+    for page in config.pages:
+        source = config.project_dir / page.source
+        digest = hashlib.sha256(source.read_bytes() + layout.encode()).hexdigest()[:16]
+        target = out_dir / page.output
+        target.parent.mkdir(parents=True, exist_ok=True)
+        kept = old.get(page.output)
+        if kept and kept["digest"] == digest and (previous / page.output).is_file():
+            shutil.copy2(previous / page.output, target)
+            entries = kept["search"]
+        else:
+            exporter = exporter or _exporter()
+            html = _render_page(exporter, config, page, source)
+            target.write_text(html, encoding="utf-8")
+            entries = _search_entries(html, page.output, _title(source, page))
+            rendered += 1
+        manifest[page.output] = {"digest": digest, "search": entries}
+        index += entries
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    log(f"render: {rendered} page(s) rendered, {len(config.pages) - rendered} unchanged")
+    return index
+
+
+def _title(source: Path, page) -> str:
+    return str(front_matter(nbformat.read(source, as_version=4)).get("title", page.nav_text))
+
+
+def _exporter() -> HTMLExporter:
+    return HTMLExporter(
         template_name="munro",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    index: list[dict] = []
-    for page in config.pages:
-        nb = nbformat.read(config.project_dir / page.source, as_version=4)
-        meta = front_matter(nb)
-        title = str(meta.get("title", page.nav_text))
-        nav = [{"href": p.output, "text": p.nav_text, "current": p == page} for p in config.pages]
-        site = {
-            "title": config.title,
-            "description": meta.get("description", config.description),
-            "page_title": title,
-            "subtitle": meta.get("subtitle", ""),
-            "root": page.root,
-            "nav": nav,
-            "uses_plotly": uses_plotly(nb),
-            "footer_left": config.footer_left,
-            "footer_right": config.footer_right,
-        }
-        html, _ = exporter.from_notebook_node(_prepare(nb), resources={"site": site})
-        target = out_dir / page.output
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-        index += _search_entries(html, page.output, title)
-    return index
+
+
+def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path) -> str:
+    nb = nbformat.read(source, as_version=4)
+    meta = front_matter(nb)
+    site = {
+        "title": config.title,
+        "description": meta.get("description", config.description),
+        "page_title": str(meta.get("title", page.nav_text)),
+        "subtitle": meta.get("subtitle", ""),
+        "root": page.root,
+        "nav": [{"href": p.output, "text": p.nav_text, "current": p == page}
+                for p in config.pages],
+        "uses_plotly": uses_plotly(nb),
+        "footer_left": config.footer_left,
+        "footer_right": config.footer_right,
+    }
+    html, _ = exporter.from_notebook_node(_prepare(nb), resources={"site": site})
+    return html
 
 
 def _search_entries(html: str, href: str, title: str) -> list[dict]:

@@ -49,6 +49,7 @@ def build(
         use_quarto = shutil.which("quarto") is not None
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=output.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a site is for serving.
     try:
         if use_quarto:
             log("render: quarto render (stored outputs, no execution)")
@@ -59,11 +60,12 @@ def build(
                 env=os.environ | {"MUNRO_DATA_DIR": str(data_dir)},
             )
         else:
-            log("render: nbconvert (quarto is not on the PATH)")
-            index = render_pages(config, staging)
+            index = render_pages(config, staging, previous=output if output.exists() else None,
+                                 log=log)
             write_static(staging, index)
             for resource in ("assets", "downloads"):
-                shutil.copytree(project_dir / resource, staging / resource)
+                shutil.copytree(project_dir / resource, staging / resource,
+                                ignore=shutil.ignore_patterns(".*"))
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,84 @@
+"""Fast re-runs: only what changed is executed and rendered, and a failed build changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import copy_project, read_rows, write_rows
+
+from munro_data.site._config import PROJECT_DIR, read_config
+from munro_data.site._execute import STAMP_KEY, plan
+from munro_data.site.build import build
+
+NOTEBOOKS = [PROJECT_DIR / p.source for p in read_config().pages]
+
+
+def tables_read(path: Path) -> set[str]:
+    stamp = nbformat.read(path, as_version=4).metadata[STAMP_KEY]
+    return set(stamp["data_dir_tables"])
+
+
+def test_committed_notebooks_are_up_to_date() -> None:
+    """The stored outputs were made from the current data and code: make site runs nothing."""
+    stale = {p.path.name: p.reason for p in plan(NOTEBOOKS, PROJECT_DIR / "data") if p.reason}
+    assert stale == {}, "run `make site` and commit the notebooks"
+
+
+def test_each_notebook_records_the_tables_it_reads() -> None:
+    for path in NOTEBOOKS:
+        assert tables_read(path), path.name
+    # The home page does not read the figures; the one-year page does.
+    assert "figures" not in tables_read(PROJECT_DIR / "index.ipynb")
+    assert "figures" in tables_read(PROJECT_DIR / "notebooks" / "04-one-year-on.ipynb")
+
+
+@pytest.mark.parametrize("table", ["figures", "lead_officers", "verdicts"])
+def test_changing_one_table_reruns_exactly_its_readers(table: str, data_copy: Path) -> None:
+    header, rows = read_rows(data_copy / f"{table}.csv")
+    write_rows(data_copy / f"{table}.csv", header, rows[:-1])  # Drop the last row.
+
+    rerun = {p.path for p in plan(NOTEBOOKS, data_copy) if p.reason}
+
+    readers = {path for path in NOTEBOOKS if table in tables_read(path)}
+    assert rerun == readers
+    assert 0 < len(rerun) < len(NOTEBOOKS)
+    for p in plan(NOTEBOOKS, data_copy):
+        if p.reason:
+            assert p.reason == f"table(s) changed: {table}"
+
+
+def test_no_change_build_executes_and_renders_nothing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "_site"
+    build(out, project_dir=project, use_quarto=False, log=lambda *_: None)
+    said: list[str] = []
+    build(out, project_dir=project, use_quarto=False, log=said.append)
+    assert "notebooks: all up to date, nothing to execute" in said
+    assert "render: 0 page(s) rendered, 7 unchanged" in said
+
+
+def test_a_failed_build_leaves_the_site_and_notebooks_as_they_were(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    project = copy_project(tmp_path / "project")
+    out = build(
+        tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=lambda *_: None
+    )
+    # Two notebooks must re-run (they read the figures); the second of them fails.
+    header, rows = read_rows(data_copy / "figures.csv")
+    write_rows(data_copy / "figures.csv", header, rows[:-1])
+    broken = project / "notebooks" / "06-data-and-method.ipynb"
+    nb = nbformat.read(broken, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('a notebook that fails')"))
+    nbformat.write(nb, broken)
+    notebooks = {p: p.read_bytes() for p in project.rglob("*.ipynb")}
+    site = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    with pytest.raises(Exception, match="a notebook that fails"):
+        build(out, data_copy, project_dir=project, use_quarto=False, log=lambda *_: None)
+
+    assert {p: p.read_bytes() for p in project.rglob("*.ipynb")} == notebooks
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == site
+    assert not list(out.parent.glob(".site-build-*")), "the half-built site is cleaned up"
