@@ -10,6 +10,8 @@ import pandas as pd
 
 # How several reported statuses of one recommendation add up to one status at a date: all
 # delivered is delivered; some delivery is partly delivered; otherwise the most advanced.
+# The label of the first snapshot, which the Government response itself provides.
+BASELINE = "Government response"
 _ORDER = ["not_adopted", "planned", "in_progress", "partly_delivered", "delivered"]
 
 
@@ -63,7 +65,7 @@ def status_snapshots(
             quote = government.loc[government["rec_id"] == rec_id, "quote"]
             rows.append(
                 {
-                    "report": "Government response",
+                    "report": BASELINE,
                     "as_of": as_of,
                     "source_id": baseline_source,
                     "reported_by": "government",
@@ -191,3 +193,43 @@ OUTCOME_LABELS = {
     "no_report": "No later report on it",
     "undated": "No date promised",
 }
+
+
+# Above this many local authorities, charts and tables pool them instead of giving each its
+# own column: 152 councils side by side would be unreadable.
+POOL_COUNCILS_ABOVE = 8
+
+
+def split_actors(
+    actors: pd.DataFrame, responses: pd.DataFrame, limit: int = POOL_COUNCILS_ABOVE
+) -> tuple[list[str], list[str]]:
+    """The responding actors to show one by one, and the local authorities to pool.
+
+    The Government comes first, then the others by kind and name. Local authorities are
+    pooled only when there are more than ``limit`` of them.
+    """
+    responding = (
+        actors[actors["actor_id"].isin(responses["actor_id"])]
+        .assign(first=lambda a: a["actor_id"] != "government")
+        .sort_values(["first", "kind", "short_name"])
+    )
+    councils = responding.loc[responding["kind"] == "local_authority", "actor_id"].tolist()
+    everyone = responding["actor_id"].tolist()
+    if len(councils) <= limit:
+        return everyone, []
+    return [a for a in everyone if a not in councils], councils
+
+
+def median_stance(stances: pd.Series, scale: pd.DataFrame) -> str | None:
+    """The median of coded stances, as a stance code (the lower middle for an even count).
+
+    >>> scale = pd.DataFrame({"stance": ["support", "undecided"], "score": [2, 0]})
+    >>> median_stance(pd.Series(["support", "support", "undecided"]), scale)
+    'support'
+    """
+    scores = dict(zip(scale["stance"].astype(str), scale["score"], strict=True))
+    values = sorted(scores[str(s)] for s in stances.dropna())
+    if not values:
+        return None
+    middle = values[(len(values) - 1) // 2]
+    return next(code for code, score in scores.items() if score == middle)

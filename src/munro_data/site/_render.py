@@ -81,8 +81,9 @@ def _layout_digest(config: SiteConfig) -> str:
     return h.hexdigest()[:16]
 
 
-def render_pages(config: SiteConfig, out_dir: Path, previous: Path | None = None,
-                 log=print) -> list[dict]:
+def render_pages(
+    config: SiteConfig, out_dir: Path, previous: Path | None = None, log=print
+) -> list[dict]:
     """Write every page of the site into ``out_dir``; return the search index entries.
 
     A page whose notebook, template and site config are as they were when ``previous`` (the
@@ -141,8 +142,7 @@ def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path)
         "page_title": str(meta.get("title", page.nav_text)),
         "subtitle": meta.get("subtitle", ""),
         "root": page.root,
-        "nav": [{"href": p.output, "text": p.nav_text, "current": p == page}
-                for p in config.pages],
+        "nav": [{"href": p.output, "text": p.nav_text, "current": p == page} for p in config.pages],
         "uses_plotly": uses_plotly(nb),
         "footer_left": config.footer_left,
         "footer_right": config.footer_right,

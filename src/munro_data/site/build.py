@@ -60,12 +60,14 @@ def build(
                 env=os.environ | {"MUNRO_DATA_DIR": str(data_dir)},
             )
         else:
-            index = render_pages(config, staging, previous=output if output.exists() else None,
-                                 log=log)
+            index = render_pages(
+                config, staging, previous=output if output.exists() else None, log=log
+            )
             write_static(staging, index)
             for resource in ("assets", "downloads"):
-                shutil.copytree(project_dir / resource, staging / resource,
-                                ignore=shutil.ignore_patterns(".*"))
+                shutil.copytree(
+                    project_dir / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
+                )
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
