@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install site validate test lint format clean
+.PHONY: install site validate test lint format benchmark national clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
+## Build time, rebuild time and page weight against the README's budgets (RUNS=3).
+benchmark: $(STAMP)
+	$(PY) benchmarks/benchmark.py --runs $(or $(RUNS),3)
+
+## Synthetic national-scale data (152 councils) in NATIONAL_DIR, never in data/.
+national: $(STAMP)
+	$(PY) -m munro_data.synthetic $(or $(NATIONAL_DIR),/tmp/munro-national)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -39,4 +47,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf _site .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf _site assets/plotly.min.js downloads test-artifacts .pytest_cache .ruff_cache build src/*.egg-info
