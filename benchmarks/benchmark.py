@@ -44,8 +44,9 @@ BUDGETS = {
 
 def run(cmd: list[str], cwd: Path, env: dict) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - start
 
 
@@ -67,8 +68,14 @@ def page_weights(site: Path) -> list[tuple[str, int, int, int]]:
             target = (page.parent / ref).resolve()
             if target.is_file() and target.suffix in {".js", ".css", ".svg", ".png"}:
                 loaded.add(target)
-        rows.append((str(page.relative_to(site)), page.stat().st_size,
-                     sum(p.stat().st_size for p in loaded), len(loaded)))
+        rows.append(
+            (
+                str(page.relative_to(site)),
+                page.stat().st_size,
+                sum(p.stat().st_size for p in loaded),
+                len(loaded),
+            )
+        )
     return rows
 
 
@@ -92,13 +99,27 @@ def plotly_requests(site: Path) -> int | None:
     fetched = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync"])
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
             page = browser.new_context().new_page()
-            page.on("response", lambda r: r.url.endswith("plotly.min.js")
-                    and not r.from_service_worker and fetched.append(r.status))
+            page.on(
+                "response",
+                lambda r: (
+                    r.url.endswith("plotly.min.js")
+                    and not r.from_service_worker
+                    and fetched.append(r.status)
+                ),
+            )
             for html in sorted(site.rglob("*.html")):
                 page.goto(base + str(html.relative_to(site)), wait_until="load")
             browser.close()
@@ -121,8 +142,12 @@ def main() -> int:
             verdict = f"  (budget {budget:g} {unit}: {'ok' if ok else 'OVER'})"
             if not ok:
                 failures.append(name)
-        print(f"{name}: {value:.2f} {unit}{verdict}" if isinstance(value, float)
-              else f"{name}: {value} {unit}{verdict}", flush=True)
+        print(
+            f"{name}: {value:.2f} {unit}{verdict}"
+            if isinstance(value, float)
+            else f"{name}: {value} {unit}{verdict}",
+            flush=True,
+        )
 
     with tempfile.TemporaryDirectory(prefix="munro-bench-") as scratch:
         clone = Path(scratch) / "clone"
@@ -136,10 +161,18 @@ def main() -> int:
             shutil.rmtree(clone / "downloads", ignore_errors=True)
             return run(build_cmd("--force"), clone, env)
 
-        report("clean build, real data", median_of(args.runs, clean_build), "s",
-               BUDGETS["clean_build_s"])
-        report("no-change rebuild", median_of(args.runs, lambda: run(build_cmd(), clone, env)),
-               "s", BUDGETS["no_change_rebuild_s"])
+        report(
+            "clean build, real data",
+            median_of(args.runs, clean_build),
+            "s",
+            BUDGETS["clean_build_s"],
+        )
+        report(
+            "no-change rebuild",
+            median_of(args.runs, lambda: run(build_cmd(), clone, env)),
+            "s",
+            BUDGETS["no_change_rebuild_s"],
+        )
 
         table = clone / "data" / "lead_officers.csv"
         original = table.read_bytes()
@@ -158,11 +191,17 @@ def main() -> int:
             run(build_cmd(), clone, env)  # Back to the committed state for the next run.
             return seconds
 
-        report("rebuild after editing one table (lead_officers)",
-               median_of(args.runs, edited_rebuild), "s")
+        report(
+            "rebuild after editing one table (lead_officers)",
+            median_of(args.runs, edited_rebuild),
+            "s",
+        )
         load = [sys.executable, "-c", "import munro_data; munro_data.load_all()"]
-        report("load and validate all tables (incl. interpreter start)",
-               median_of(args.runs, lambda: run(load, clone, env)), "s")
+        report(
+            "load and validate all tables (incl. interpreter start)",
+            median_of(args.runs, lambda: run(load, clone, env)),
+            "s",
+        )
 
         weights = page_weights(site)
         for page, own, loads, files in weights:
@@ -174,12 +213,20 @@ def main() -> int:
         if requests is None:
             print("plotly.js requests per visit: not measured (no Chromium)")
         else:
-            report("plotly.js downloads in one visit of every page", requests, "requests",
-                   BUDGETS["plotly_requests_per_visit"])
+            report(
+                "plotly.js downloads in one visit of every page",
+                requests,
+                "requests",
+                BUDGETS["plotly_requests_per_visit"],
+            )
 
         national = Path(scratch) / "national"
-        subprocess.run([sys.executable, "-m", "munro_data.synthetic", str(national)], check=True,
-                       env=env, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "munro_data.synthetic", str(national)],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
         national_env = env | {"MUNRO_DATA_DIR": str(national)}
         real = median_of(1, clean_build)
 
@@ -194,12 +241,27 @@ def main() -> int:
         subprocess.run(["git", "checkout", "--quiet", "--", "."], cwd=clone, check=True)
 
         baseline = Path(scratch) / "nbconvert"
-        notebooks = ["index.ipynb", *sorted(str(p.relative_to(clone))
-                                             for p in clone.glob("notebooks/*.ipynb"))]
-        jupyter = [sys.executable, "-m", "jupyter", "nbconvert", "--execute", "--to", "html",
-                   "--output-dir", str(baseline), *notebooks]
-        report("plain jupyter nbconvert --execute --to html, same notebooks",
-               median_of(args.runs, lambda: run(jupyter, clone, env)), "s")
+        notebooks = [
+            "index.ipynb",
+            *sorted(str(p.relative_to(clone)) for p in clone.glob("notebooks/*.ipynb")),
+        ]
+        jupyter = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--execute",
+            "--to",
+            "html",
+            "--output-dir",
+            str(baseline),
+            *notebooks,
+        ]
+        report(
+            "plain jupyter nbconvert --execute --to html, same notebooks",
+            median_of(args.runs, lambda: run(jupyter, clone, env)),
+            "s",
+        )
         for page in sorted(baseline.glob("*.html")):
             print(f"nbconvert page {page.name}: {page.stat().st_size / 1024:.1f} KB", flush=True)
 
