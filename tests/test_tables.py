@@ -214,3 +214,23 @@ def test_key_figures_appear_in_their_quotes(data) -> None:
             abs(value - n) < 0.06 or abs(value - n * 1e6) < 1 or abs(value - n * 1e9) < 1
             for n in numbers
         ), f"{row['figure_id']}: {value} not in {row['quote'][:90]!r}"
+
+
+def test_last_modified_date_follows_the_data() -> None:
+    """datapackage.json's lastModified (shown on the Data page) is not older than the data."""
+    import json
+    import shutil
+    import subprocess
+
+    folder = resolve_data_dir()
+    if shutil.which("git") is None or not (folder.parent / ".git").exists():
+        pytest.skip("not a git checkout")
+    last_commit = subprocess.run(
+        ["git", "log", "-1", "--format=%cs", "--", "."],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    declared = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["lastModified"]
+    assert not last_commit or declared >= last_commit, "update lastModified in datapackage.json"
