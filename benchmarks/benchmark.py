@@ -215,7 +215,7 @@ def main() -> int:
             print("plotly.js requests per visit: not measured (no Chromium)")
         else:
             report(
-                "plotly.js downloads in one visit of every page",
+                "plotly.js requests reaching the server in one visit of every page",
                 requests,
                 "requests",
                 BUDGETS["plotly_requests_per_visit"],
