@@ -186,7 +186,3 @@ def _write_atomically(path: Path, nb: nbformat.NotebookNode) -> None:
     with tmp.open("w", encoding="utf-8", newline="\n") as f:
         nbformat.write(nb, f)
     os.replace(tmp, path)
-
-
-if __name__ == "__main__":  # pragma: no cover - a convenience for debugging one notebook.
-    print(plan([Path(p) for p in sys.argv[1:]], Path(os.environ.get("MUNRO_DATA_DIR", "data"))))
