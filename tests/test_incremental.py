@@ -82,3 +82,10 @@ def test_a_failed_build_leaves_the_site_and_notebooks_as_they_were(
     assert {p: p.read_bytes() for p in project.rglob("*.ipynb")} == notebooks
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == site
     assert not list(out.parent.glob(".site-build-*")), "the half-built site is cleaned up"
+
+
+def test_changing_the_codebook_reruns_the_page_that_shows_it(data_copy: Path) -> None:
+    path = data_copy / "CODEBOOK.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new rule.\n", encoding="utf-8")
+    rerun = {p.path.name: p.reason for p in plan(NOTEBOOKS, data_copy) if p.reason}
+    assert rerun == {"06-data-and-method.ipynb": "table(s) changed: file:CODEBOOK.md"}

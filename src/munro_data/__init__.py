@@ -19,7 +19,7 @@ import os
 import pandas as pd
 
 from ._package import read_tables, resolve_data_dir
-from ._validate import DataValidationError, PackageReport, Problem, check_package
+from ._validate import DataValidationError, PackageReport, Problem, _record_read, check_package
 from .provenance import find_quote, normalise
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "load_all",
     "validate",
     "source_text",
+    "codebook",
     "find_quote",
     "normalise",
     "load_sources",
@@ -93,6 +94,13 @@ def load_all(data_dir: str | os.PathLike | None = None) -> dict[str, pd.DataFram
     if not report.ok:
         raise DataValidationError(report.problems, report.data_dir)
     return report.frames()
+
+
+def codebook(data_dir: str | os.PathLike | None = None) -> str:
+    """The coding rules (``CODEBOOK.md`` of the data folder), or "" if it has none."""
+    path = resolve_data_dir(data_dir) / "CODEBOOK.md"
+    _record_read(f"file:{path.name}")
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def source_text(source_id: str, data_dir: str | os.PathLike | None = None) -> str:

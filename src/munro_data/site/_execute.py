@@ -49,7 +49,14 @@ def code_digest() -> str:
 
 
 def table_digest(data_dir: Path, name: str) -> str:
-    """Digest of one table's CSV, its schema, and for sources the source texts too."""
+    """Digest of one table's CSV, its schema, and for sources the source texts too.
+
+    A name ``file:NAME`` stands for another file of the data folder a notebook read (the
+    codebook).
+    """
+    if name.startswith("file:"):
+        path = data_dir / name.removeprefix("file:")
+        return _digest(path.read_bytes() if path.is_file() else b"")
     tables = read_tables(data_dir)
     table = tables[name]
     schema = json.dumps(
