@@ -124,7 +124,8 @@ def commitment_outcomes(
     """Each commitment against what later reports said of it (those up to ``as_of`` if given).
 
     Columns: the commitment's own, plus ``made_on`` (date of the source that made it),
-    ``last_report`` (date of the latest report on it), ``last_status``, ``delivered_on`` (the
+    ``last_report`` (date of the latest report on it), ``last_reporter`` (whose report that
+    is), ``last_status``, ``delivered_on`` (the
     stated date of delivery), ``delivered_by`` (the first report that says it was delivered),
     ``outcome`` (``on_time``, ``late``, ``delivered_undated`` (after its due date, but the
     report gives no date), ``open_overdue``, ``open``, ``not_adopted``, ``no_report``,
@@ -142,6 +143,7 @@ def commitment_outcomes(
         row = c.to_dict() | {
             "made_on": made.get(c["source_id"]),
             "last_report": pd.NaT,
+            "last_reporter": None,
             "last_status": None,
             "delivered_on": pd.NaT,
             "delivered_by": pd.NaT,
@@ -151,6 +153,7 @@ def commitment_outcomes(
         if len(reports):
             last = reports.iloc[-1]
             row["last_report"] = last["as_of"]
+            row["last_reporter"] = str(last["reported_by"])
             row["last_status"] = str(last["status"])
             delivered = reports[reports["status"] == "delivered"]
             if len(delivered):

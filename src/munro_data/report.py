@@ -177,6 +177,24 @@ def report_label(as_of: pd.Timestamp, reporter: str) -> str:
     return f"{as_of:%B %Y} ({reporter})"
 
 
+def date_label(day: pd.Timestamp) -> str:
+    """A reported date as precisely as its source gave it.
+
+    The codebook stores a month named alone as the month's last day, so such a date is shown as
+    the month: printing "31 Jul 2011" would claim a day the source never named.
+
+    >>> date_label(pd.Timestamp("2011-07-31")), date_label(pd.Timestamp("2012-04-03"))
+    ('Jul 2011', '3 Apr 2012')
+    >>> date_label(pd.NaT)
+    ''
+    """
+    if pd.isna(day):
+        return ""
+    if day.is_month_end:
+        return f"{day:%b %Y}"
+    return f"{day.day} {day:%b %Y}"
+
+
 def cite(source_id: str, sources: pd.DataFrame) -> str:
     """A short citation for a source id, e.g. "Salford City Council, Summer 2011"."""
     row = sources.set_index("source_id").loc[source_id]

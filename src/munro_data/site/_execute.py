@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from .._package import read_tables
@@ -127,14 +128,24 @@ def execute(path: Path, data_dir: Path, timeout: int = 600) -> nbformat.Notebook
             {TRACE_ENV: str(trace), "MUNRO_DATA_DIR": str(data_dir), "PYTHONHASHSEED": "0"}
         )
         try:
+            # A local socket in the scratch folder rather than TCP: nothing listens on a port,
+            # and ipykernel has no reason to warn about unencrypted traffic.
+            kernel = KernelManager(
+                kernel_name="python3", transport="ipc", ip=str(Path(scratch) / "kernel")
+            )
             client = NotebookClient(
                 nb,
+                km=kernel,
                 timeout=timeout,
                 kernel_name="python3",
                 record_timing=False,
                 resources={"metadata": {"path": str(path.parent)}},
             )
-            client.execute()
+            try:
+                client.execute()
+            finally:
+                if kernel.has_kernel:  # we made the manager, so the kernel is ours to stop
+                    kernel.shutdown_kernel(now=True)
         finally:
             for key, value in saved.items():
                 if value is None:
