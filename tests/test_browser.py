@@ -205,7 +205,17 @@ def test_charts_draw_their_marks_and_hover(browser, server, data, page) -> None:
 
 def _expected_rows(data) -> dict[str, int]:
     progress = data["progress"]
+    figures = data["figures"]
+    actors = data["actors"]
+    councils = actors.loc[actors["kind"] == "local_authority", "actor_id"]
+    # One Year On lists, per topic, the figures it cannot chart as a share of a whole.
+    listed = figures[(figures["unit"] != "percent") & figures["denominator"].isna()]
+    listed = listed[listed["topic"] != "general"]
     return {
+        **{
+            f"tbl-figures-{topic.replace('_', '-')}": count
+            for topic, count in listed["topic"].astype(str).value_counts().items()
+        },
         "tbl-glance": len(data["recommendations"]),
         "tbl-stances-by-theme": len(data["recommendations"]),
         "tbl-explorer": len(data["responses"]),
@@ -214,6 +224,7 @@ def _expected_rows(data) -> dict[str, int]:
         "tbl-local-derby": int(
             ((progress["scope"] == "local") & (progress["reported_by"] == "derby")).sum()
         ),
+        "tbl-local-plans": int(data["commitments"]["actor_id"].isin(councils).sum()),
         "tbl-sources": len(data["sources"]),
         "tbl-dictionary": sum(
             len(t.fields)

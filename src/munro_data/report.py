@@ -177,6 +177,30 @@ def report_label(as_of: pd.Timestamp, reporter: str) -> str:
     return f"{as_of:%B %Y} ({reporter})"
 
 
+# Units whose plural is not the unit id with underscores as spaces.
+_UNIT_WORDS = {"lscbs": "LSCBs", "cafs": "CAFs", "scrs": "SCRs"}
+
+
+def figure_value(value: float, unit: str, denominator: float | None = None) -> str:
+    """A figure as a reader would write it: its unit, and what it is out of.
+
+    >>> figure_value(160000, "gbp"), figure_value(95.5, "percent", 22)
+    ('£160,000', '95.5% (of 22)')
+    >>> figure_value(33, "lscbs", 57), figure_value(10, "working_days")
+    ('33 of 57 LSCBs', '10 working days')
+    """
+    number = f"{value:,.10g}"
+    if unit == "gbp":
+        text = f"£{number}"
+    elif unit == "percent":
+        text = f"{number}%"
+    else:
+        words = _UNIT_WORDS.get(unit, unit.replace("_", " "))
+        of = f" of {denominator:,.10g}" if pd.notna(denominator) else ""
+        return f"{number}{of} {words}"
+    return text + (f" (of {denominator:,.10g})" if pd.notna(denominator) else "")
+
+
 def date_label(day: pd.Timestamp) -> str:
     """A reported date as precisely as its source gave it.
 
