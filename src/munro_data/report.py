@@ -71,6 +71,8 @@ PLOTLY_CONFIG = {
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
+# The least width a table column gets on a phone before the table scrolls in its box.
+PHONE_COLUMN_WIDTH = 110
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
@@ -138,7 +140,13 @@ def show_figure(fig: go.Figure, div_id: str, caption: str) -> None:
 
 
 def gt_table(frame: pd.DataFrame, table_id: str, **kwargs) -> GT:
-    """A great-tables table with a fixed id and Quarto's restyling turned off."""
+    """A great-tables table with a fixed id and Quarto's restyling turned off.
+
+    On a phone a table of many columns keeps a readable width and scrolls sideways in its own
+    box (great-tables wraps it in one) instead of squeezing words into slivers.
+    """
+    shown_columns = len(frame.columns) - (1 if "groupname_col" in kwargs else 0)
+    narrowest = f"{PHONE_COLUMN_WIDTH * shown_columns}px"
     return (
         GT(frame, id=table_id, **kwargs)
         .tab_options(
@@ -148,6 +156,9 @@ def gt_table(frame: pd.DataFrame, table_id: str, **kwargs) -> GT:
             table_width="100%",
         )
         .opt_table_font(stack="system-ui")
+        .opt_css(
+            f"@media (max-width: 760px) {{ #{table_id} .gt_table {{ min-width: {narrowest}; }} }}"
+        )
     )
 
 
