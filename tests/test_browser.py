@@ -191,7 +191,8 @@ def test_charts_draw_their_marks_and_hover(browser, server, data, page) -> None:
             else:
                 assert len(marks) == count, f"{chart_id}: {len(marks)} marks, expected {count}"
             # Hover over the middle of the first mark: the hover label must appear.
-            chart.scroll_into_view_if_needed()
+            # The mark, not the chart: a tall chart's first mark can be above the viewport.
+            marks[0].scroll_into_view_if_needed()
             box = marks[0].bounding_box() if marks[0].bounding_box() else None
             if box is None or box["width"] == 0:
                 continue
