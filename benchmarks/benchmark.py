@@ -33,6 +33,8 @@ import threading
 import time
 from pathlib import Path
 
+from munro_data.site._browser import CHROMIUM, CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[1]
 BUDGETS = {
     "no_change_rebuild_s": 3.0,
@@ -89,7 +91,7 @@ def plotly_requests(site: Path) -> int | None:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
-    if not Path("/usr/bin/chromium").exists():
+    if not CHROMIUM.exists():
         return None
     fetched: list[str] = []
 
@@ -109,18 +111,7 @@ def plotly_requests(site: Path) -> int | None:
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                ],
-            )
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_context().new_page()
             for html in sorted(site.rglob("*.html")):
                 page.goto(base + str(html.relative_to(site)), wait_until="load")

@@ -26,19 +26,10 @@ from conftest import copy_project, read_rows, write_rows
 
 import munro_data
 from munro_data import analysis
+from munro_data.site._browser import CHROMIUM, CHROMIUM_ARGS
 from munro_data.site._config import PROJECT_DIR, read_config
 from munro_data.site.build import build
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
 PAGES = read_config().pages
 DESKTOP = {"width": 1280, "height": 900}

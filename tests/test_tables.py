@@ -10,6 +10,7 @@ import pytest
 
 import munro_data
 from munro_data._package import read_tables, resolve_data_dir
+from munro_data.report import NUMBER_WORDS
 
 TABLES = read_tables(resolve_data_dir())
 EXPECTED_DTYPES = {"integer": "Int64", "number": "Float64", "string": "string"}
@@ -185,20 +186,7 @@ def test_key_figures_appear_in_their_quotes(data) -> None:
     figures = data["figures"]
     assert len(figures) >= 20
     words = {"half": 50, "a third": 33.3, "two thirds": 66.7, "a quarter": 25, "three quarters": 75}
-    counting = [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-    ]
+    counting = list(NUMBER_WORDS[1:13])  # one to twelve
     for _, row in figures.iterrows():
         quote = munro_data.normalise(row["quote"]).replace(",", "")
         numbers = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", quote)}
