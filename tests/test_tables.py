@@ -10,7 +10,7 @@ import pytest
 
 import munro_data
 from munro_data._package import read_tables, resolve_data_dir
-from munro_data.report import NUMBER_WORDS
+from munro_data.pages._parts import NUMBER_WORDS
 
 TABLES = read_tables(resolve_data_dir())
 EXPECTED_DTYPES = {"integer": "Int64", "number": "Float64", "string": "string"}

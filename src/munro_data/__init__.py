@@ -39,6 +39,7 @@ __all__ = [
     "load_themes",
     "load_actors",
     "load_stances",
+    "load_statuses",
     "load_recommendations",
     "load_responses",
     "load_commitments",
@@ -67,7 +68,7 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
     >>> load_table("penguins")
     Traceback (most recent call last):
     ...
-    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, recommendations, responses, commitments, progress, lead_officers, figures, verdicts
+    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, statuses, recommendations, responses, commitments, progress, lead_officers, figures, verdicts
     """
     folder = resolve_data_dir(data_dir)
     names = list_tables(folder)
@@ -204,6 +205,7 @@ def load_stances(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         - ``stance`` (category (ordered)): Code of the stance.
         - ``score`` (Int64): Ordinal score: 3 strongest support to -2 opposition.
         - ``label`` (string): Label for readers.
+        - ``headline`` (string): The Government response's own word for this level, if any.
         - ``description`` (string): When the code applies.
 
     Source
@@ -211,6 +213,29 @@ def load_stances(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     ``data/stances.csv``, described in ``data/datapackage.json``; each row cites a source.
     """
     return load_table("stances", data_dir)
+
+
+def load_statuses(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Status scale: The statuses a report can give a recommendation or commitment, defined once.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``status`` (string): Code of the status.
+        - ``rank`` (Int64): How far along: 0 not adopted, then 1 planned to 4 delivered.
+        - ``label`` (string): Label for readers.
+        - ``description`` (string): When the code applies.
+
+    Source
+    ------
+    ``data/statuses.csv``, described in ``data/datapackage.json``; written by the project.
+    """
+    return load_table("statuses", data_dir)
 
 
 def load_recommendations(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -8,23 +8,28 @@ from __future__ import annotations
 
 import pandas as pd
 
-# How several reported statuses of one recommendation add up to one status at a date: all
-# delivered is delivered; some delivery is partly delivered; otherwise the most advanced.
 # The label of the first snapshot, which the Government response itself provides.
 BASELINE = "Government response"
-_ORDER = ["not_adopted", "planned", "in_progress", "partly_delivered", "delivered"]
+# States the analysis gives a recommendation that no report codes: the Government had not yet
+# decided on it, or a report did not mention it.
+DERIVED_STATUS_LABELS = {"not_decided": "Not yet decided", "not_reported": "Not mentioned"}
 
 
-def combine_statuses(statuses: list[str]) -> str:
+def combine_statuses(statuses: list[str], ranks: dict[str, int]) -> str:
     """One status for a recommendation from the statuses of its deliverables.
 
-    >>> combine_statuses(["delivered", "delivered"])
+    All delivered is delivered; some delivery is partly delivered; otherwise the most advanced,
+    by the ``rank`` column of the statuses table.
+
+    >>> ranks = {"not_adopted": 0, "planned": 1, "in_progress": 2, "partly_delivered": 3,
+    ...          "delivered": 4}
+    >>> combine_statuses(["delivered", "delivered"], ranks)
     'delivered'
-    >>> combine_statuses(["delivered", "in_progress"])
+    >>> combine_statuses(["delivered", "in_progress"], ranks)
     'partly_delivered'
-    >>> combine_statuses(["not_adopted", "in_progress"])
+    >>> combine_statuses(["not_adopted", "in_progress"], ranks)
     'in_progress'
-    >>> combine_statuses(["not_adopted"])
+    >>> combine_statuses(["not_adopted"], ranks)
     'not_adopted'
     """
     found = set(statuses)
@@ -32,7 +37,7 @@ def combine_statuses(statuses: list[str]) -> str:
         return "delivered"
     if found & {"delivered", "partly_delivered"}:
         return "partly_delivered"
-    return max(found, key=_ORDER.index)
+    return max(found, key=lambda code: ranks.get(code, -1))
 
 
 def status_snapshots(
@@ -40,10 +45,13 @@ def status_snapshots(
     responses: pd.DataFrame,
     progress: pd.DataFrame,
     sources: pd.DataFrame,
+    stances: pd.DataFrame,
+    statuses: pd.DataFrame,
 ) -> pd.DataFrame:
     """The national status of every recommendation at each report, one row per (report, rec).
 
-    The first snapshot is the Government response itself: what it accepted is "planned".
+    The first snapshot is the Government response itself: what it accepted (a positive score
+    on the stance scale, "Accept in principle" included) is "planned".
     Each later report (press articles excepted) contributes its national-scope rows; a
     recommendation a report does not mention is "not_reported" there.
 
@@ -51,17 +59,15 @@ def status_snapshots(
     ``status`` (a progress status, or ``not_reported`` / ``not_decided``), ``detail``, ``quote``.
     """
     government = responses[responses["actor_id"] == "government"]
+    accepting = set(stances.loc[stances["score"] > 0, "stance"].astype(str))
+    ranks = dict(zip(statuses["status"], statuses["rank"], strict=True))
     baseline_source = government["source_id"].mode().iloc[0] if len(government) else None
     rows = []
     if baseline_source is not None:
         as_of = sources.set_index("source_id").loc[baseline_source, "date"]
         for rec_id in recommendations["rec_id"]:
             stance = government.loc[government["rec_id"] == rec_id, "stance"]
-            decided = len(stance) and str(stance.iloc[0]) in {
-                "strong_support",
-                "support",
-                "qualified_support",
-            }
+            decided = len(stance) and str(stance.iloc[0]) in accepting
             quote = government.loc[government["rec_id"] == rec_id, "quote"]
             rows.append(
                 {
@@ -93,7 +99,7 @@ def status_snapshots(
                     "source_id": source_id,
                     "reported_by": reporter,
                     "rec_id": rec_id,
-                    "status": combine_statuses(list(mine["status"].astype(str)))
+                    "status": combine_statuses(list(mine["status"].astype(str)), ranks)
                     if len(mine)
                     else "not_reported",
                     "detail": " ".join(mine["detail"])

@@ -1,13 +1,19 @@
 """Re-executing the notebooks whose inputs changed, and storing their outputs.
 
-Each executed notebook carries a stamp in its metadata: a digest of its own cells, of the
-munro_data code, and of each table it read while running (recorded by the loaders through
-``$MUNRO_TRACE_FILE``). A notebook is run again only when one of those changed, so a build after
-no change executes nothing, and a changed table re-runs exactly the notebooks that read it.
+Each executed notebook carries a stamp in its metadata: the fingerprint of everything its
+outputs depend on (see :func:`fingerprint`). A notebook is run again only when one of those
+changed, so a build after no change executes nothing, and a changed table re-runs exactly the
+notebooks that read it.
+
+The tracked notebooks keep the outputs of the repository's own data only. A build on any other
+data folder executes copies of them into ``build/executed/<key>/`` (as Quarto's ``_freeze/``
+and jupyter-cache keep executed results apart from the sources) and the site is rendered from
+there, so such a build never changes a tracked file.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -15,17 +21,20 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
-from .._package import read_tables
+from .._package import DESCRIPTOR, read_tables
 from .._validate import TRACE_ENV
 
 STAMP_KEY = "munro_build"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# Libraries whose versions shape the stored outputs (markup, number formats, plotly JSON).
+OUTPUT_LIBRARIES = ("pandas", "plotly", "great-tables", "nbconvert", "nbclient", "ipykernel")
 
 
 def _digest(*chunks: bytes) -> str:
@@ -41,71 +50,168 @@ def notebook_digest(nb: nbformat.NotebookNode) -> str:
     return _digest(json.dumps(cells, ensure_ascii=False).encode())
 
 
-def code_digest() -> str:
-    """Digest of the munro_data code the notebooks import (the site builder excluded)."""
-    files = sorted(
-        p for p in PACKAGE_DIR.rglob("*.py") if "site" not in p.relative_to(PACKAGE_DIR).parts
-    )
-    return _digest(*(str(p.relative_to(PACKAGE_DIR)).encode() + p.read_bytes() for p in files))
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def _module_file(name: str) -> Path | None:
+    """The file of a ``munro_data`` module (a package's ``__init__.py``), if it exists."""
+    parts = name.split(".")
+    if parts[0] != "munro_data":
+        return None
+    base = PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(code: str, module: str = "", is_package: bool = False) -> set[str]:
+    """``munro_data`` modules a piece of code imports, relative imports resolved."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                package = module.split(".")
+                package = package if is_package else package[:-1]
+                package = package[: len(package) - node.level + 1]
+                base = ".".join(package + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            found.add(base)
+            # "from munro_data.pages import home" imports the submodule home.
+            found |= {f"{base}.{alias.name}" for alias in node.names}
+    return {name for name in found if _module_file(name)}
+
+
+def modules_used(nb: nbformat.NotebookNode) -> list[str]:
+    """Every ``munro_data`` module a notebook's code imports, directly or through others.
+
+    Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` too, so those count.
+    """
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    todo = _imports("\n".join(line for line in code.splitlines() if "import" in line))
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        todo |= {".".join(parts[:i]) for i in range(1, len(parts))} - seen
+        path = _module_file(name)
+        todo |= _imports(path.read_text(encoding="utf-8"), name, path.name == "__init__.py") - seen
+    return sorted(seen)
+
+
+def code_digest(modules: list[str]) -> str:
+    """Digest of the given modules' code and of the templates and scripts of their packages."""
+    chunks = []
+    for name in modules:
+        path = _module_file(name)
+        chunks.append(name.encode() + path.read_bytes())
+        if path.name == "__init__.py":
+            # A package's templates and static files shape its output as much as its code.
+            for extra in sorted(path.parent.glob("*/*")):
+                if extra.is_file() and extra.parent.name in ("templates", "static"):
+                    chunks.append(str(extra.relative_to(PACKAGE_DIR)).encode() + extra.read_bytes())
+    return _digest(*chunks)
 
 
 def table_digest(data_dir: Path, name: str) -> str:
     """Digest of one table's CSV, its schema, and for sources the source texts too.
 
     A name ``file:NAME`` stands for another file of the data folder a notebook read (the
-    codebook).
+    codebook, the descriptor).
     """
     if name.startswith("file:"):
         path = data_dir / name.removeprefix("file:")
         return _digest(path.read_bytes() if path.is_file() else b"")
     tables = read_tables(data_dir)
     table = tables[name]
-    schema = json.dumps(
-        next(
-            r
-            for r in json.loads((data_dir / "datapackage.json").read_text())["resources"]
-            if r["name"] == name
-        ),
-        sort_keys=True,
-    ).encode()
     path = data_dir / table.path
-    chunks = [schema, path.read_bytes() if path.exists() else b""]
+    chunks = [path.read_bytes() if path.is_file() else b""]
     if name == "sources":
-        chunks += [p.read_bytes() for p in sorted((data_dir / "sources").glob("*"))]
+        chunks += [p.read_bytes() for p in sorted((data_dir / "sources").glob("*")) if p.is_file()]
     return _digest(*chunks)
+
+
+def fingerprint(nb: nbformat.NotebookNode, data_dir: Path, tables: list[str]) -> dict:
+    """Everything a notebook's outputs depend on, each part digested on its own.
+
+    Its cells; the whole descriptor (version, schemas and all); each table and file it read; the
+    code (and templates) of every package module it imports; the versions of the libraries
+    that shape its output. (owid/etl's ``checksum_input`` combines the same kinds of input.)
+    """
+    descriptor = data_dir / DESCRIPTOR
+    modules = modules_used(nb)
+    return {
+        "notebook": notebook_digest(nb),
+        "descriptor": _digest(descriptor.read_bytes() if descriptor.is_file() else b""),
+        "modules": modules,
+        "code": code_digest(modules),
+        "libraries": library_versions(),
+        "data_dir_tables": {name: _safe_table_digest(data_dir, name) for name in tables},
+    }
 
 
 @dataclass
 class Plan:
-    path: Path
+    path: Path  # The notebook to execute (the source).
     reason: str | None  # None: up to date.
+    target: Path | None = None  # Where its executed copy goes (default: the notebook itself).
 
 
-def plan(notebooks: list[Path], data_dir: Path, force: bool = False) -> list[Plan]:
-    """Which notebooks must run, and why."""
-    code = code_digest()
+def _reason(stamp: dict | None, fresh: dict) -> str | None:
+    if not stamp:
+        return "it has never been run by the build"
+    labels = {
+        "notebook": "the notebook changed",
+        "descriptor": "datapackage.json changed",
+        "modules": "it imports other modules",
+        "code": "the munro_data code it uses changed",
+        "libraries": "a library version changed",
+    }
+    for key, label in labels.items():
+        if stamp.get(key) != fresh[key]:
+            return label
+    if stamp.get("data_dir_tables") is None:
+        return "it records no tables"
+    now = fresh["data_dir_tables"]
+    changed = [t for t, h in sorted(stamp["data_dir_tables"].items()) if now.get(t) != h]
+    return f"table(s) changed: {', '.join(changed)}" if changed else None
+
+
+def plan(
+    notebooks: list[Path],
+    data_dir: Path,
+    force: bool = False,
+    targets: list[Path] | None = None,
+) -> list[Plan]:
+    """Which notebooks must run, and why (comparing each target's stamp with a fresh one)."""
     plans = []
-    for path in notebooks:
+    for i, path in enumerate(notebooks):
+        target = targets[i] if targets else path
         nb = nbformat.read(path, as_version=4)
-        stamp = nb.metadata.get(STAMP_KEY)
-        if force:
-            reason = "a full rebuild was asked for"
-        elif not stamp:
-            reason = "it has never been run by the build"
-        elif stamp.get("notebook") != notebook_digest(nb):
-            reason = "the notebook changed"
-        elif stamp.get("code") != code:
-            reason = "the munro_data code changed"
-        elif stamp.get("data_dir_tables") is None:
-            reason = "it records no tables"
-        else:
-            changed = [
-                t
-                for t, h in sorted(stamp["data_dir_tables"].items())
-                if _safe_table_digest(data_dir, t) != h
-            ]
-            reason = f"table(s) changed: {', '.join(changed)}" if changed else None
-        plans.append(Plan(path, reason))
+        stamp = None
+        if target.is_file():
+            stamp = nbformat.read(target, as_version=4).metadata.get(STAMP_KEY)
+        tables = list((stamp or {}).get("data_dir_tables") or {})
+        fresh = fingerprint(nb, data_dir, tables)
+        reason = "a full rebuild was asked for" if force else _reason(stamp, fresh)
+        plans.append(Plan(path, reason, target))
     return plans
 
 
@@ -153,19 +259,22 @@ def execute(path: Path, data_dir: Path, timeout: int = 600) -> nbformat.Notebook
                 else:
                     os.environ[key] = value
         read = sorted(set(trace.read_text().split())) if trace.exists() else []
-    nb.metadata[STAMP_KEY] = {
-        "notebook": notebook_digest(nb),
-        "code": code_digest(),
-        "data_dir_tables": {name: table_digest(data_dir, name) for name in read},
-    }
+    nb.metadata[STAMP_KEY] = fingerprint(nb, data_dir, read)
     return nb
 
 
 def run_changed(
-    notebooks: list[Path], data_dir: Path, force: bool = False, log=print
+    notebooks: list[Path],
+    data_dir: Path,
+    force: bool = False,
+    log=print,
+    targets: list[Path] | None = None,
 ) -> list[Plan]:
-    """Execute what changed; write the notebooks back only when every one of them succeeded."""
-    plans = plan(notebooks, data_dir, force)
+    """Execute what changed; write the results only when every notebook succeeded.
+
+    Each notebook's executed copy goes to its target (default: the notebook itself).
+    """
+    plans = plan(notebooks, data_dir, force, targets)
     todo = [p for p in plans if p.reason]
     if not todo:
         log("notebooks: all up to date, nothing to execute")
@@ -177,7 +286,7 @@ def run_changed(
         log(f"[{number}/{len(todo)}] executing {item.path.name} because {item.reason}")
         if bar:
             _draw_bar(number - 1, len(todo), item.path.name)
-        done.append((item.path, execute(item.path, data_dir)))
+        done.append((item.target or item.path, execute(item.path, data_dir)))
         if bar:
             _draw_bar(number, len(todo), item.path.name, end=number == len(todo))
         log(f"[{number}/{len(todo)}] {item.path.name} done in {time.perf_counter() - start:.1f} s")
@@ -200,6 +309,7 @@ def _draw_bar(done: int, total: int, name: str, end: bool = False) -> None:
 
 
 def _write_atomically(path: Path, nb: nbformat.NotebookNode) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".ipynb.tmp")
     with tmp.open("w", encoding="utf-8", newline="\n") as f:
         nbformat.write(nb, f)

@@ -10,12 +10,14 @@ import hashlib
 import json
 import re
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
+from ..escape import MARKDOWN_UNESCAPE
 from ._config import SiteConfig, front_matter
 
 HERE = Path(__file__).resolve().parent
@@ -28,7 +30,6 @@ STATIC = HERE / "static"
 _HEADING_WITH_ID = re.compile(
     r"^(#{1,6})[ \t]+(.+?)[ \t]*\{#([A-Za-z][\w-]*)\}[ \t]*$", re.MULTILINE
 )
-_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]<>#|~])")
 
 
 def quarto_headings_to_html(markdown: str) -> str:
@@ -41,8 +42,8 @@ def quarto_headings_to_html(markdown: str) -> str:
     def replace(match: re.Match) -> str:
         level = len(match.group(1))
         # Inside raw HTML, Markdown's backslash escapes would show; the text is already
-        # HTML-escaped by whoever wrote the heading (see munro_data.report.md_text).
-        text = _MARKDOWN_ESCAPE.sub(r"\1", match.group(2))
+        # HTML-escaped by whoever wrote the heading (see munro_data.escape.md).
+        text = MARKDOWN_UNESCAPE.sub(r"\1", match.group(2))
         return f'<h{level} id="{match.group(3)}">{text}</h{level}>'
 
     return _HEADING_WITH_ID.sub(replace, markdown)
@@ -72,23 +73,32 @@ MANIFEST = ".munro-pages.json"
 
 
 def _layout_digest(config: SiteConfig) -> str:
-    """What every page depends on besides its notebook: the template and the site config."""
+    """What every page depends on besides its notebook: the renderer's own code, its templates
+    and static files, the site config and nbconvert's version."""
     h = hashlib.sha256()
-    for path in sorted(TEMPLATES.rglob("*")):
+    files = [*sorted(HERE.glob("*.py")), *sorted(TEMPLATES.rglob("*")), *sorted(STATIC.rglob("*"))]
+    for path in files:
         if path.is_file():
-            h.update(path.read_bytes())
+            h.update(str(path.relative_to(HERE)).encode() + path.read_bytes())
     h.update((config.project_dir / "_quarto.yml").read_bytes())
+    h.update(metadata.version("nbconvert").encode())
     return h.hexdigest()[:16]
 
 
 def render_pages(
-    config: SiteConfig, out_dir: Path, previous: Path | None = None, log=print
+    config: SiteConfig,
+    out_dir: Path,
+    previous: Path | None = None,
+    log=print,
+    notebook_root: Path | None = None,
 ) -> list[dict]:
     """Write every page of the site into ``out_dir``; return the search index entries.
 
-    A page whose notebook, template and site config are as they were when ``previous`` (the
-    last site) was built is copied from there instead of rendered again.
+    The executed notebooks are read from ``notebook_root`` (default: the project). A page whose
+    notebook, renderer and site config are as they were when ``previous`` (the last site) was
+    built is copied from there instead of rendered again.
     """
+    notebook_root = notebook_root or config.project_dir
     layout = _layout_digest(config)
     old = {}
     if previous is not None and (previous / MANIFEST).is_file():
@@ -98,7 +108,7 @@ def render_pages(
     rendered = 0
     exporter = None
     for page in config.pages:
-        source = config.project_dir / page.source
+        source = notebook_root / page.source
         digest = hashlib.sha256(source.read_bytes() + layout.encode()).hexdigest()[:16]
         target = out_dir / page.output
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -41,9 +42,19 @@ def build(
 
     config = read_config(project_dir)
     notebooks = [project_dir / page.source for page in config.pages]
+    root = executed_root(project_dir, data_dir)
+    if root != project_dir:
+        log(f"notebooks: other data, so executed copies go to {root}; tracked notebooks untouched")
+        _copy_layout(project_dir, root)
+    targets = [root / page.source for page in config.pages]
     if execute:
-        run_changed(notebooks, data_dir, force=force, log=log)
-    prepare(project_dir, data_dir)
+        run_changed(notebooks, data_dir, force=force, log=log, targets=targets)
+    elif root != project_dir:
+        for source, target in zip(notebooks, targets, strict=True):
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+    prepare(root, data_dir)
 
     if use_quarto is None:
         use_quarto = shutil.which("quarto") is not None
@@ -55,18 +66,22 @@ def build(
             log("render: quarto render (stored outputs, no execution)")
             subprocess.run(
                 ["quarto", "render", "--output-dir", str(staging)],
-                cwd=project_dir,
+                cwd=root,
                 check=True,
                 env=os.environ | {"MUNRO_DATA_DIR": str(data_dir)},
             )
         else:
             index = render_pages(
-                config, staging, previous=output if output.exists() else None, log=log
+                config,
+                staging,
+                previous=output if output.exists() else None,
+                log=log,
+                notebook_root=root,
             )
             write_static(staging, index)
             for resource in ("assets", "downloads"):
                 shutil.copytree(
-                    project_dir / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
+                    root / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
                 )
         _swap(staging, output)
     except BaseException:
@@ -74,6 +89,30 @@ def build(
         raise
     log(f"site: {output} built in {time.perf_counter() - started:.1f} s")
     return output
+
+
+def executed_root(project_dir: Path, data_dir: Path) -> Path:
+    """Where the executed notebooks for ``data_dir`` live.
+
+    The project itself for the project's own ``data/`` (the tracked notebooks keep those
+    outputs, which nbval checks); for any other data, a folder under ``build/executed/`` named
+    after the data folder, so that a build on other data never changes a tracked file.
+    """
+    if data_dir.resolve() == (project_dir / "data").resolve():
+        return project_dir
+    key = hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
+    return project_dir / "build" / "executed" / f"{data_dir.name}-{key}"
+
+
+# What a Quarto render needs beside the notebooks: the website's config and its theme files.
+_LAYOUT_FILES = ("_quarto.yml", "theme.scss", "favicon.svg", "favicon.ico")
+
+
+def _copy_layout(project_dir: Path, root: Path) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for name in _LAYOUT_FILES:
+        if (project_dir / name).is_file():
+            shutil.copy2(project_dir / name, root / name)
 
 
 def _swap(new: Path, output: Path) -> None:

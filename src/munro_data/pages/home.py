@@ -1,0 +1,192 @@
+"""The home page: the answer in brief, commitments at each report, every recommendation at a
+glance, and a guide to the pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+from great_tables import GT
+
+from .. import analysis
+from ..escape import md
+from . import _palette
+from ._context import Context
+from ._parts import (
+    Prose,
+    colour_cells,
+    counts_phrase,
+    gt_table,
+    join_words,
+    number_word,
+    plural,
+    report_label,
+)
+
+
+def sources_sentence(ctx: Context) -> Prose:
+    """What the data rests on and the period it covers, from the sources table."""
+    sources = ctx.sources.sort_values("date")
+    first, last = sources["date"].min(), sources["date"].max()
+    return Prose(
+        "Every statement on these pages is computed from the data package behind the site, and"
+        " every row of the data carries a verbatim quote from one of"
+        f" {number_word(len(sources))} public documents, dated {first:%B %Y} to {last:%B %Y}"
+        " (see [Data and method](notebooks/06-data-and-method.html#sources))."
+    )
+
+
+def _government_answers(ctx: Context) -> str:
+    """The Government's answers in its own headline words, strongest first."""
+    government = ctx.responses[ctx.responses["actor_id"] == "government"]
+    words = {
+        code: (f"\u201c{md(headline)}\u201d" if pd.notna(headline) and headline else md(label))
+        for code, headline, label in zip(
+            ctx.stances["stance"].astype(str),
+            ctx.stances["headline"],
+            ctx.stances["label"],
+            strict=True,
+        )
+    }
+    counts = government["stance"].astype(str).value_counts()
+    parts = [f"{words[c]} to {number_word(int(counts[c]))}" for c in words if c in counts]
+    return join_words(parts)
+
+
+def headlines(ctx: Context) -> Prose | None:
+    """Four bullets: the Government's answer, its promises, one year on, the last report."""
+    recs = len(ctx.recommendations)
+    if not (ctx.responses["actor_id"] == "government").any():
+        return Prose(f"The data holds no Government response to the {recs} recommendations.")
+    promised = ctx.outcomes[ctx.outcomes["actor_id"].isin(ctx.national_actors)]
+    dated = promised[promised["due_date"].notna()]
+    makers = join_words(
+        [md(ctx.actor_name[a]) for a in ctx.national_actors if a in set(promised["actor_id"])]
+    )
+    lines = [
+        f"- **The Government's answer.** To the {number_word(recs)} recommendations, the"
+        f" Government answered {_government_answers(ctx)}.",
+        f"- **What was promised.** The data holds {plural(len(promised), 'commitment')} by"
+        f" {makers or 'national bodies'}, {len(dated)} of them with a date.",
+    ]
+    reports = ctx.later_reports
+    if len(reports):
+        first = reports.iloc[0]
+        snap = ctx.snapshots
+        counts = snap.loc[snap["as_of"] == first["as_of"], "status"].value_counts()
+        counts = counts.drop(["not_reported"], errors="ignore")
+        lines.append(
+            f"- **The first report ({first['as_of']:%B %Y}, {md(ctx.actor_name[first['reported_by']])}).**"
+            f" It gave {counts_phrase(counts, ctx.status_label)}"
+            " (see [One year on](notebooks/04-one-year-on.html))."
+        )
+        last = reports.iloc[-1]
+        by_outcome = (
+            analysis.commitment_outcomes(
+                ctx.commitments, ctx.progress, ctx.sources, as_of=last["as_of"]
+            )
+            .pipe(lambda o: o[o["actor_id"].isin(ctx.national_actors) & o["due_date"].notna()])[
+                "outcome"
+            ]
+            .value_counts()
+        )
+        lines.append(
+            f"- **At the last report ({last['as_of']:%B %Y},"
+            f" {md(ctx.actor_name[last['reported_by']])}).** Of the {len(dated)} dated"
+            f" commitments: {counts_phrase(by_outcome, analysis.OUTCOME_LABELS)}"
+            " (see [Timeline](notebooks/03-timeline.html))."
+        )
+    return Prose("\n".join(lines))
+
+
+def commitments_by_report_table(ctx: Context) -> pd.DataFrame:
+    """Dated national commitments by outcome, as known at each later report."""
+    kinds = [k for k in analysis.OUTCOME_LABELS if k != "undated"]
+    rows = []
+    for when in ctx.later_reports["as_of"].drop_duplicates():
+        then = analysis.commitment_outcomes(ctx.commitments, ctx.progress, ctx.sources, as_of=when)
+        then = then[then["actor_id"].isin(ctx.national_actors) & then["due_date"].notna()]
+        counts = then["outcome"].value_counts()
+        rows.append({"report": f"{when:%d %B %Y}"} | {k: int(counts.get(k, 0)) for k in kinds})
+    return pd.DataFrame(rows, columns=["report", *kinds])
+
+
+def commitments_by_report(ctx: Context) -> GT | None:
+    frame = commitments_by_report_table(ctx)
+    if frame.empty:
+        return None
+    labels = {k: analysis.OUTCOME_LABELS[k] for k in frame.columns if k != "report"}
+    table = gt_table(frame, "tbl-commitments-by-report", rowname_col="report")
+    return table.cols_label(**labels).tab_stubhead("As at the report of")
+
+
+def glance_table(ctx: Context) -> tuple[pd.DataFrame, list[str]]:
+    """One row per recommendation in theme order; a status column per later report."""
+    recs = ctx.recommendations.set_index("rec_id").loc[ctx.recs_in_theme_order].reset_index()
+    glance = recs[["rec_id", "title"]].copy()
+    glance["theme"] = recs["theme_id"].map(ctx.theme_title)
+    government = ctx.responses[ctx.responses["actor_id"] == "government"].set_index("rec_id")
+    words = {
+        code: headline if pd.notna(headline) and headline else label
+        for code, headline, label in zip(
+            ctx.stances["stance"].astype(str),
+            ctx.stances["headline"],
+            ctx.stances["label"],
+            strict=True,
+        )
+    }
+    glance["government"] = glance["rec_id"].map(government["stance"].astype(str)).map(words)
+    columns = []
+    later = ctx.snapshots[ctx.snapshots["report"] != analysis.BASELINE]
+    for (as_of, reporter), snap in later.groupby(["as_of", "reported_by"], sort=True):
+        column = report_label(as_of, ctx.actor_name[reporter])
+        glance[column] = glance["rec_id"].map(snap.set_index("rec_id")["status"])
+        columns.append(column)
+    return glance, columns
+
+
+def glance(ctx: Context) -> GT:
+    frame, status_columns = glance_table(ctx)
+    table = gt_table(frame, "tbl-glance", rowname_col="rec_id", groupname_col="theme")
+    table = table.cols_label(title="Recommendation", government="Government response")
+    table = table.tab_stubhead("No.").sub_missing(missing_text="No response recorded")
+    for column in status_columns:
+        table = colour_cells(table, column, frame[column], _palette.STATUS)
+        table = table.fmt(ctx.status_text, columns=column)
+    if status_columns:
+        table = table.tab_spanner("Reported status", columns=status_columns)
+    return table
+
+
+def guide(ctx: Context) -> Prose:
+    """A guide to the other pages, naming the reports and councils the data holds."""
+    reports = ctx.later_reports
+    report_names = "; ".join(
+        f"{md(ctx.actor_name[r.reported_by])}, {r.as_of:%B %Y}" for r in reports.itertuples()
+    )
+    councils = [
+        c
+        for c in ctx.councils
+        if c in set(ctx.responses["actor_id"]) | set(ctx.progress["reported_by"])
+    ]
+    council_names = (
+        join_words([md(ctx.actor_name[c]) for c in councils])
+        if len(councils) <= 8
+        else f"{len(councils)} councils"
+    )
+    lines = [
+        "- [Recommendations](notebooks/01-recommendations.html): every recommendation, with a"
+        " searchable table of every stance and one section per recommendation (its text,"
+        " Munro's argument, each actor's stance with the quote, the commitments and the"
+        " progress reported).",
+        "- [Stances](notebooks/02-stances.html): who agreed with what, as a heatmap, and where"
+        " the sector and the Government differed.",
+        "- [Timeline](notebooks/03-timeline.html): the status of every recommendation at each"
+        " report, and each dated commitment against what was delivered.",
+        "- [One year on](notebooks/04-one-year-on.html): what the later reports"
+        + (f" ({report_names})" if report_names else "")
+        + " said, with the key figures.",
+        f"- [Local implementation](notebooks/05-local.html): what {council_names or 'councils'}"
+        " said and did.",
+        "- [Data and method](notebooks/06-data-and-method.html): how stances and statuses were"
+        " coded, the data dictionary, the sources, and downloads of every table.",
+    ]
+    return Prose("\n".join(lines))

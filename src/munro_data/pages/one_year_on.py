@@ -1,0 +1,370 @@
+"""The One year on page: the first progress report's verdict, its status table, the key
+figures by area, and how the last report's picture differs."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from great_tables import GT
+
+from ..escape import md, plot, slug
+from . import _palette
+from ._context import Context
+from ._parts import (
+    Chart,
+    Prose,
+    counts_phrase,
+    figure_value,
+    gt_table,
+    join_words,
+    number_word,
+    plural,
+)
+
+# Codes of the figures' and verdicts' areas that are not areas of reform.
+ABOUT_THE_FIGURES = "general"
+OVERALL = "overall"
+
+
+def first_report(ctx: Context) -> pd.Series | None:
+    reports = ctx.later_reports
+    return reports.iloc[0] if len(reports) else None
+
+
+def _source_title(ctx: Context, source_id: str) -> str:
+    row = ctx.sources.set_index("source_id").loc[source_id]
+    return f"{md(row['author'])}, *{md(row['title'])}* ({md(str(row['date_text']).split(' (')[0])})"
+
+
+def intro(ctx: Context) -> Prose:
+    first = first_report(ctx)
+    if first is None:
+        return Prose("No progress report is in the data yet.")
+    lines = [
+        f"The first progress report in the data is {_source_title(ctx, first['source_id'])}."
+        f" This page gives its overall verdict, the status of every recommendation as"
+        f" {md(ctx.actor_name[first['reported_by']])} reported it at {first['as_of']:%d %B %Y},"
+        " the key figures area by area"
+    ]
+    later = ctx.later_reports.iloc[1:]
+    if len(later):
+        names = join_words(
+            [
+                f"{md(ctx.actor_name[r.reported_by])}'s report of {r.as_of:%B %Y}"
+                for r in later.itertuples()
+            ]
+        )
+        lines[0] += f", and the view from {names}"
+    return Prose(lines[0] + ".")
+
+
+def _quote_block(ctx: Context, quote: str, source_id: str) -> str:
+    return f"> \u201c{md(quote)}\u201d\n>\n> \u2014 {md(ctx.cite(source_id))}"
+
+
+def verdict(ctx: Context) -> Prose:
+    """Overall verdicts: the progress reports' own first, then how others read them."""
+    overall = ctx.verdicts[ctx.verdicts["area"] == OVERALL]
+    kind = overall["source_id"].map(ctx.sources.set_index("source_id")["kind"])
+    overall = overall.assign(others=kind != "progress_report").sort_values(["others", "verdict_id"])
+    blocks = ["## The overall verdict {#verdict}"]
+    blocks += [
+        f"**{md(row.verdict)}**\n\n{_quote_block(ctx, row.quote, row.source_id)}"
+        for row in overall.itertuples()
+    ]
+    if overall.empty:
+        blocks.append("No overall verdict is in the data.")
+    return Prose("\n\n".join(blocks))
+
+
+def first_snapshot(ctx: Context) -> pd.DataFrame:
+    first = first_report(ctx)
+    snap = ctx.snapshots
+    if first is None:
+        return snap.iloc[0:0]
+    here = snap[(snap["as_of"] == first["as_of"]) & (snap["source_id"] == first["source_id"])]
+    return here.merge(ctx.recommendations[["rec_id", "theme_id"]], on="rec_id")
+
+
+def status_heading(ctx: Context) -> Prose | None:
+    first = first_report(ctx)
+    if first is None:
+        return None
+    return Prose(f"## The status of each recommendation, {first['as_of']:%B %Y} {{#status-first}}")
+
+
+def status_chart(ctx: Context) -> Chart | None:
+    """The first report's statuses, counted theme by theme."""
+    first = first_report(ctx)
+    snap = first_snapshot(ctx)
+    if first is None or snap.empty:
+        return None
+    snap = snap.assign(theme=snap["theme_id"].map(ctx.theme_title))
+    themes = list(ctx.theme_title.values())
+    fig = go.Figure()
+    codes = list(ctx.status_label) + sorted(set(snap["status"]) - set(ctx.status_label))
+    for code in codes:
+        part = snap[snap["status"] == code]
+        if part.empty:
+            continue
+        label = plot(ctx.status_text(code))
+        by_theme = part.groupby("theme")["rec_id"].agg(list).reindex(themes)
+        fig.add_bar(
+            y=[plot(t) for t in by_theme.index],
+            x=[len(v) if isinstance(v, list) else 0 for v in by_theme],
+            orientation="h",
+            name=label,
+            marker_color=_palette.fill(_palette.STATUS, code),
+            marker_line={"color": _palette.BAR_LINE, "width": 0.5},
+            customdata=[", ".join(map(str, v)) if isinstance(v, list) else "" for v in by_theme],
+            hovertemplate=f"{label}: %{{x}} (recommendations %{{customdata}})<extra>%{{y}}</extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=340,
+        margin={"l": 10, "r": 10, "t": 20, "b": 40},
+        xaxis={"title": "Recommendations", "dtick": 1},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    counts = snap["status"].value_counts()
+    return Chart(
+        fig,
+        "fig-status-first",
+        f"Status of the recommendations at {first['as_of']:%d %B %Y}, by theme, as"
+        f" {ctx.actor_name[first['reported_by']]} reported it: "
+        f"{counts_phrase(counts, ctx.status_label)}.",
+    )
+
+
+def other_voices(ctx: Context) -> Prose | None:
+    """Judgements in the first report by anyone other than its main reporter (Munro's own)."""
+    first = first_report(ctx)
+    if first is None:
+        return None
+    progress = ctx.progress
+    own = progress[
+        (progress["source_id"] == first["source_id"])
+        & (progress["reported_by"] != first["reported_by"])
+    ].sort_values(["reported_by", "rec_id", "progress_id"])
+    if own.empty:
+        return None
+    lines = []
+    for reporter, theirs in own.groupby("reported_by", sort=True):
+        lines += [
+            f"{md(ctx.actor_name[reporter])}'s own judgements on particular recommendations:",
+            "",
+        ]
+        for rec_id, judgements in theirs.groupby("rec_id", sort=True):
+            lines.append(f"- **{md(ctx.rec_label(rec_id))}**")
+            for row in judgements.itertuples():
+                lines.append(
+                    f"    - *{md(ctx.status_text(row.status))}*: {md(row.detail)}"
+                    f" \u201c{md(row.quote)}\u201d"
+                )
+        lines.append("")
+    return Prose("\n".join(lines).rstrip())
+
+
+def areas(ctx: Context) -> list[str]:
+    """Areas of reform in the descriptor's order, then any other an analyst's data brings."""
+    enum_order = []
+    for resource in ctx.descriptor.get("resources", []):
+        if resource.get("name") in ("verdicts", "figures"):
+            for field in resource.get("schema", {}).get("fields", []):
+                if field.get("name") in ("area", "topic"):
+                    enum_order += field.get("constraints", {}).get("enum", [])
+    found = set(ctx.figures["topic"].astype(str)) | set(ctx.verdicts["area"].astype(str))
+    ordered = list(dict.fromkeys(enum_order)) + sorted(found - set(enum_order))
+    return [a for a in ordered if a not in (ABOUT_THE_FIGURES, OVERALL) and a in found]
+
+
+def area_title(area: str) -> str:
+    return area.replace("_", " ").capitalize()
+
+
+def areas_intro(ctx: Context) -> Prose:
+    press = ctx.verdicts["source_id"].map(ctx.sources.set_index("source_id")["kind"])
+    press_sources = ctx.verdicts.loc[press == "press_article", "source_id"].unique()
+    said = (
+        f" The press summary of the report ({join_words([md(ctx.cite(s)) for s in press_sources])})"
+        " grouped its findings by area."
+        if len(press_sources)
+        else ""
+    )
+    return Prose(
+        f"## {number_word(len(areas(ctx))).capitalize()} areas of reform {{#areas}}\n\n"
+        f"{said.strip()} For each: the judgements made of it, and the figures the report gives."
+    )
+
+
+def about_the_figures(ctx: Context) -> Prose | None:
+    about = ctx.figures[ctx.figures["topic"] == ABOUT_THE_FIGURES]
+    if about.empty:
+        return None
+    return Prose(
+        "About the figures:\n\n"
+        + "\n".join(
+            f"- {md(row.description.rstrip('.'))}:"
+            f" **{md(figure_value(row.value, row.unit, row.denominator))}**"
+            f" ({md(ctx.cite(row.source_id))})"
+            for row in about.itertuples()
+        )
+    )
+
+
+def area_verdicts(ctx: Context, area: str) -> Prose:
+    said = ctx.verdicts[ctx.verdicts["area"] == area].sort_values("verdict_id")
+    lines = [f"### {md(area_title(area))} {{#{slug(area)}}}", ""]
+    for row in said.itertuples():
+        lines += [f"**{md(row.verdict)}**", "", _quote_block(ctx, row.quote, row.source_id), ""]
+    return Prose("\n".join(lines).rstrip())
+
+
+def _shares(figures: pd.DataFrame) -> pd.Series:
+    """Each figure as a share of 100: percentages as they are, counts out of a stated total."""
+    return figures["value"].where(
+        figures["unit"] == "percent", 100 * figures["value"] / figures["denominator"]
+    )
+
+
+def charted_figures(ctx: Context, area: str) -> pd.DataFrame:
+    # In the order of the data file, which follows the source, so related figures stay together.
+    here = ctx.figures[ctx.figures["topic"] == area]
+    share = _shares(here)
+    return here[share.notna()].assign(share=share[share.notna()])
+
+
+def listed_figures(ctx: Context, area: str) -> pd.DataFrame:
+    here = ctx.figures[ctx.figures["topic"] == area]
+    return here[_shares(here).isna()]
+
+
+def area_chart(ctx: Context, area: str) -> Chart | None:
+    """The area's figures that are shares of a whole, on one scale of 0 to 100 per cent."""
+    charted = charted_figures(ctx, area)
+    if charted.empty:
+        return None
+    described = [str(d).rstrip(".") for d in charted["description"]]
+    shown_as = [
+        figure_value(v, u, d)
+        for v, u, d in zip(charted["value"], charted["unit"], charted["denominator"], strict=True)
+    ]
+    # Each bar with its description written above it, not beside it: a phone has no room for
+    # long labels to the left. Positions are in pixels, so every row fits its lines.
+    label_lines = [textwrap.wrap(d, 48) for d in described]
+    tops, centres, y = [], [], 0
+    for lines_of_label in label_lines:
+        tops.append(y)
+        y += 15 * len(lines_of_label) + 4 + 10
+        centres.append(y)
+        y += 10 + 12
+    fig = go.Figure(
+        go.Bar(
+            x=charted["share"],
+            y=centres,
+            width=20,
+            orientation="h",
+            marker_color=_palette.BAR,
+            text=[plot(v) for v in shown_as],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [plot(d), plot(ctx.cite(s))]
+                for d, s in zip(described, charted["source_id"], strict=True)
+            ],
+            hovertemplate="%{customdata[0]}: %{text}<br><i>%{customdata[1]}</i><extra></extra>",
+        )
+    )
+    for top, lines_of_label in zip(tops, label_lines, strict=True):
+        fig.add_annotation(
+            text="<br>".join(plot(line) for line in lines_of_label),
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=top,
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            font={"size": 12},
+        )
+    fig.update_layout(
+        height=y + 70,
+        margin={"l": 10, "r": 110, "t": 10, "b": 50},
+        xaxis={"range": [0, 100], "title": "Per cent", "fixedrange": True},
+        yaxis={"range": [y, 0], "visible": False, "fixedrange": True},
+        showlegend=False,
+    )
+    return Chart(
+        fig,
+        f"fig-area-{slug(area)}",
+        f"{area_title(area)}, as shares: "
+        + "; ".join(f"{d}: {v}" for d, v in zip(described, shown_as, strict=True))
+        + ".",
+    )
+
+
+def area_table(ctx: Context, area: str) -> GT | None:
+    """The area's other figures, in source order."""
+    listed = listed_figures(ctx, area)
+    if listed.empty:
+        return None
+    frame = pd.DataFrame(
+        {
+            "figure": [str(d).rstrip(".") for d in listed["description"]],
+            "value": [
+                figure_value(v, u, d)
+                for v, u, d in zip(
+                    listed["value"], listed["unit"], listed["denominator"], strict=True
+                )
+            ],
+            "source": [ctx.cite(s) for s in listed["source_id"]],
+        }
+    )
+    table = (
+        gt_table(frame, f"tbl-figures-{slug(area)}")
+        .cols_label(figure="Other figures", value="Value", source="Source")
+        .cols_align("right", columns="value")
+    )
+    return table.cols_width({"figure": "62%", "value": "14%", "source": "24%"})
+
+
+def each_area(ctx: Context) -> list:
+    parts = []
+    for area in areas(ctx):
+        parts += [area_verdicts(ctx, area), area_chart(ctx, area), area_table(ctx, area)]
+    return parts
+
+
+def later_view(ctx: Context) -> Prose | None:
+    """How the last report's national picture differs from the first report's."""
+    reports = ctx.later_reports
+    if len(reports) < 2:
+        return None
+    first, last = reports.iloc[0], reports.iloc[-1]
+    snap = ctx.snapshots
+    before = snap[snap["as_of"] == first["as_of"]].set_index("rec_id")["status"]
+    now = snap[(snap["as_of"] == last["as_of"]) & (snap["source_id"] == last["source_id"])]
+    mentioned = now[now["status"] != "not_reported"]
+    moved = mentioned[mentioned["status"] != mentioned["rec_id"].map(before)]
+    reporter = md(ctx.actor_name[last["reported_by"]])
+    lines = [
+        f"## The view from {reporter}, {last['as_of']:%B %Y} {{#later-view}}",
+        "",
+        f"{reporter}'s report of {last['as_of']:%d %B %Y} describes the national position on"
+        f" {plural(len(mentioned), 'recommendation')}:"
+        f" {counts_phrase(mentioned['status'].value_counts(), ctx.status_label)}."
+        f" Its picture differs from that of {first['as_of']:%B %Y} on"
+        f" {plural(len(moved), 'recommendation')}:",
+        "",
+    ]
+    for row in moved.sort_values("rec_id").itertuples():
+        lines.append(
+            f"- **{md(ctx.rec_label(row.rec_id))}**:"
+            f" {md(ctx.status_text(before[row.rec_id]).lower())} in {first['as_of']:%B %Y},"
+            f" {md(ctx.status_text(row.status).lower())} in {last['as_of']:%B %Y}."
+            f" {md(row.detail)}"
+        )
+    return Prose("\n".join(lines))

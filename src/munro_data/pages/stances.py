@@ -1,0 +1,221 @@
+"""The Stances page: the heatmap of every actor's stance, and where they differed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..escape import md, plot, plot_wrapped
+from . import _palette
+from ._context import POOL, Context
+from ._parts import Chart, Html, Prose, counts_phrase, plural, render, short, stepped_colourscale
+
+
+def coded(ctx: Context) -> pd.DataFrame:
+    """One stance per (recommendation, actor shown), with its score; councils pooled by median."""
+    from .. import analysis
+
+    frame = ctx.responses.drop_duplicates(["rec_id", "actor_id"]).assign(
+        stance=lambda d: d["stance"].astype(str),
+        score=lambda d: d["stance"].astype(str).map(ctx.stance_score),
+    )
+    if not ctx.pooled:
+        return frame
+    medians = []
+    for rec, group in frame[frame["actor_id"].isin(ctx.pooled)].groupby("rec_id"):
+        code = analysis.median_stance(group["stance"], ctx.stances)
+        medians.append(
+            {
+                "rec_id": rec,
+                "actor_id": POOL,
+                "source_id": "",
+                "stance": code,
+                "score": ctx.stance_score[code],
+                "quote": f"Median of {len(group)} councils: "
+                + counts_phrase(group["stance"].value_counts(), ctx.stance_label),
+            }
+        )
+    return pd.concat([frame[~frame["actor_id"].isin(ctx.pooled)], pd.DataFrame(medians)])
+
+
+def columns(ctx: Context) -> list[str]:
+    return [*ctx.responding, POOL] if ctx.pooled else list(ctx.responding)
+
+
+def scores(ctx: Context) -> pd.DataFrame:
+    """Scores, recommendations by actors shown (missing stances are NaN)."""
+    return (
+        coded(ctx)
+        .pivot(index="rec_id", columns="actor_id", values="score")
+        .reindex(index=ctx.recommendations["rec_id"], columns=columns(ctx))
+        .astype(float)
+    )
+
+
+def spread(ctx: Context) -> pd.Series:
+    table = scores(ctx)
+    return (table.max(axis=1) - table.min(axis=1)).fillna(0)
+
+
+def rows_by_disagreement(ctx: Context) -> list[int]:
+    by_theme = ctx.recs_in_theme_order
+    gaps = spread(ctx)
+    return sorted(by_theme, key=lambda rec: (-gaps[rec], by_theme.index(rec)))
+
+
+def legend(ctx: Context) -> Html:
+    """The scale in words, each level in its colour, strongest support first."""
+    levels = [
+        {
+            "fill": _palette.fill(_palette.STANCE, code),
+            "text": _palette.text_on(_palette.fill(_palette.STANCE, code)),
+            "score": f"{ctx.stance_score[code]:+d}".replace("+0", "0"),
+            "label": label,
+        }
+        for code, label in ctx.stance_label.items()
+    ]
+    return Html(render("legend.html.j2", levels=levels))
+
+
+def _score_text(value: float) -> str:
+    return "" if pd.isna(value) else f"{int(value):+d}".replace("+0", "0")
+
+
+def heatmap(ctx: Context) -> Chart:
+    """Every actor's stance on every recommendation; hover gives the quote and its source."""
+    cells = coded(ctx).set_index(["rec_id", "actor_id"])
+    shown = columns(ctx)
+    order = ctx.recs_in_theme_order
+    axis = {rec: plot(short(ctx.rec_label(rec))) for rec in order}
+    z = scores(ctx).loc[order]
+
+    def hover(rec: int, actor: str) -> list[str]:
+        if (rec, actor) not in cells.index:
+            return ["No position recorded", "", "", plot(ctx.rec_label(rec))]
+        row = cells.loc[(rec, actor)]
+        source = (
+            f"{len(ctx.pooled)} councils' own documents"
+            if not row["source_id"]
+            else plot(ctx.cite(row["source_id"]))
+        )
+        label = ctx.stance_label.get(row["stance"], row["stance"])
+        return [plot(label), plot_wrapped(row["quote"], 70, 8), source, plot(ctx.rec_label(rec))]
+
+    codes = ctx.stances.sort_values("score")["stance"].astype(str).tolist()
+    low, high = min(ctx.stance_score.values()), max(ctx.stance_score.values())
+    rows = [axis[rec] for rec in order]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z.to_numpy(dtype=float, na_value=float("nan")),
+            x=[plot(ctx.actor_name[a]) for a in shown],
+            y=rows,
+            customdata=[[hover(rec, a) for a in shown] for rec in order],
+            text=[[_score_text(v) for v in row] for row in z.to_numpy()],
+            texttemplate="%{text}",
+            zmin=low - 0.5,
+            zmax=high + 0.5,
+            colorscale=stepped_colourscale(codes, _palette.STANCE),
+            xgap=2,
+            ygap=2,
+            hovertemplate="<b>%{customdata[3]}</b><br>%{x}: %{customdata[0]}<br>%{customdata[1]}"
+            "<br><i>%{customdata[2]}</i><extra></extra>",
+            showscale=False,
+        )
+    )
+    fig.update_layout(
+        height=130 + 34 * len(rows),
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        xaxis={"side": "top", "title": None},
+        hoverlabel={"align": "left"},
+        yaxis={
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": rows,
+            "automargin": True,
+        },
+        updatemenus=[
+            {
+                # A dropdown over the row labels: it fits a phone, where two buttons did not.
+                "type": "dropdown",
+                "direction": "down",
+                "x": 0,
+                "y": 1.0,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "pad": {"b": 40, "r": 10},
+                "showactive": True,
+                "buttons": [
+                    {
+                        "label": "Rows by theme",
+                        "method": "relayout",
+                        "args": [{"yaxis.categoryarray": rows}],
+                    },
+                    {
+                        "label": "Rows by disagreement",
+                        "method": "relayout",
+                        "args": [
+                            {"yaxis.categoryarray": [axis[r] for r in rows_by_disagreement(ctx)]}
+                        ],
+                    },
+                ],
+            }
+        ],
+    )
+    names = ", ".join(ctx.actor_name[a] for a in shown)
+    return Chart(
+        fig,
+        "fig-stance-heatmap",
+        f"Stance of {len(shown)} actors ({names}) on {len(rows)} recommendations, scored from"
+        f" {low:+d} ({ctx.stance_label[codes[0]].lower()}) to {high:+d}"
+        f" ({ctx.stance_label[codes[-1]].lower()}); the same data, with every quote, is in the"
+        " tables on the Recommendations page.",
+    )
+
+
+def differences(ctx: Context) -> Prose:
+    """Each actor's stances summed up, compared with the Government's, and the widest gaps."""
+    table = scores(ctx)
+    frame = coded(ctx)
+    mean_score = table.mean().round(1)
+    lines = ["How each actor's stances add up:", ""]
+    for a in ctx.responding:
+        counts = frame.loc[frame["actor_id"] == a, "stance"].value_counts()
+        lines.append(
+            f"- **{md(ctx.actor_name[a])}** took a position on"
+            f" {int(table[a].notna().sum())} recommendations; its average score was"
+            f" {mean_score[a]:+.1f} ({counts_phrase(counts, ctx.stance_label)})."
+        )
+    if ctx.pooled:
+        theirs = ctx.responses[ctx.responses["actor_id"].isin(ctx.pooled)]["stance"].astype(str)
+        supportive = theirs.map(ctx.stance_score).gt(0).mean()
+        lines.append(
+            f"- **The {len(ctx.pooled)} local authorities** took {len(theirs)} positions;"
+            f" {supportive:.0%} of them were positive (a score above zero)."
+        )
+    order = sorted(ctx.recommendations["rec_id"])
+    if "government" in ctx.responding:
+        others = [a for a in columns(ctx) if a != "government"]
+        gaps = table[others].sub(table["government"], axis=0)
+        lines += ["", "Compared with the Government's answer:", ""]
+        for a in others:
+            keen = [rec for rec in order if gaps.loc[rec, a] >= 1]
+            cool = [rec for rec in order if gaps.loc[rec, a] <= -1]
+            lines.append(
+                f"- **{md(ctx.actor_name[a])}** was more positive than the Government on"
+                f" {plural(len(keen), 'recommendation')} ({', '.join(map(str, keen)) or 'none'})"
+                f" and less positive on {len(cool)} ({', '.join(map(str, cool)) or 'none'})."
+            )
+    gaps = spread(ctx)
+    widest = [rec for rec in rows_by_disagreement(ctx) if gaps[rec] == gaps.max()]
+    lines += [
+        "",
+        f"The widest disagreement, a spread of {int(gaps.max())} points on the scale, was on"
+        f" {', '.join(md(ctx.rec_label(rec)) for rec in widest)}.",
+    ]
+    agreed = [rec for rec in order if gaps[rec] == 0 and table.loc[rec].notna().sum() > 1]
+    if agreed:
+        lines.append(
+            f"All actors took the same stance on {plural(len(agreed), 'recommendation')}:"
+            f" {', '.join(md(ctx.rec_label(rec)) for rec in agreed)}."
+        )
+    return Prose("\n".join(lines))

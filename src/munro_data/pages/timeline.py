@@ -1,0 +1,339 @@
+"""The Timeline page: every recommendation's status at each report, and each dated commitment
+against what was delivered."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from great_tables import GT
+
+from .. import analysis
+from ..escape import md, plot, plot_wrapped
+from . import _palette
+from ._context import Context
+from ._parts import (
+    Chart,
+    Prose,
+    colour_cells,
+    date_label,
+    gt_table,
+    join_words,
+    plural,
+    report_label,
+    short,
+    stepped_colourscale,
+)
+
+
+def intro(ctx: Context) -> Prose:
+    """Which later reports the page draws on, named from the data."""
+    reports = ctx.later_reports
+    named = join_words(
+        [
+            f"{md(ctx.actor_name[r.reported_by])}'s report of {r.as_of:%B %Y}"
+            for r in reports.itertuples()
+        ]
+    )
+    baseline = ctx.snapshots.loc[ctx.snapshots["report"] == analysis.BASELINE, "as_of"]
+    start = f" in {baseline.iloc[0]:%B %Y}" if len(baseline) else ""
+    return Prose(
+        f"The Government answered the review{start} with promises and timescales."
+        + (
+            f" {plural(len(reports), 'later report').capitalize()} say how far those had got:"
+            f" {named}."
+            if len(reports)
+            else " No later report is in the data."
+        )
+        + " Each status below is that reporter's claim, quoted in the data."
+    )
+
+
+def snapshot_columns(ctx: Context) -> pd.DataFrame:
+    """The snapshots with a column heading per report, in date order."""
+    snap = ctx.snapshots.copy()
+    snap["column"] = [
+        f"{analysis.BASELINE} ({a:%Y})"
+        if report == analysis.BASELINE
+        else report_label(a, ctx.actor_name[b])
+        for report, a, b in zip(snap["report"], snap["as_of"], snap["reported_by"], strict=True)
+    ]
+    return snap
+
+
+def status_codes(ctx: Context) -> list[str]:
+    """Every status the grid can show, in the order of the statuses table, unknown codes last."""
+    known = list(ctx.status_label)
+    extra = sorted(set(ctx.snapshots["status"]) - set(known))
+    return known + extra
+
+
+def status_grid(ctx: Context) -> Chart:
+    snap = snapshot_columns(ctx)
+    report_columns = snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
+    codes = status_codes(ctx)
+    grid = snap.set_index(["rec_id", "column"])
+    order = ctx.recs_in_theme_order
+    z, text, custom = [], [], []
+    for rec in order:
+        entries = [grid.loc[(rec, column)] for column in report_columns]
+        z.append([codes.index(e["status"]) for e in entries])
+        text.append([plot(ctx.status_text(e["status"])) for e in entries])
+        custom.append(
+            [
+                [
+                    plot_wrapped(e["detail"]),
+                    plot_wrapped(e["quote"], lines=4),
+                    plot(ctx.rec_label(rec)),
+                ]
+                for e in entries
+            ]
+        )
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[plot(c) for c in report_columns],
+            y=[plot(short(ctx.rec_label(rec))) for rec in order],
+            text=text,
+            customdata=custom,
+            texttemplate="%{text}",
+            textfont={"size": 11},
+            zmin=-0.5,
+            zmax=len(codes) - 0.5,
+            colorscale=stepped_colourscale(codes, _palette.STATUS),
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="<b>%{customdata[2]}</b><br>%{x}: %{text}<br>%{customdata[0]}"
+            "<br><i>%{customdata[1]}</i><extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=110 + 34 * len(order),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis={"side": "top"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        hoverlabel={"align": "left"},
+    )
+    return Chart(
+        fig,
+        "fig-status-by-report",
+        "Status of each recommendation as reported at each date: the Government response,"
+        " then each later report's national view; each cell names its status in words.",
+    )
+
+
+def view_as_of(ctx: Context) -> Chart:
+    """Counts of recommendations at each status, by theme, with a menu to choose the report."""
+    snap = snapshot_columns(ctx).merge(ctx.recommendations[["rec_id", "theme_id"]], on="rec_id")
+    snap["theme"] = snap["theme_id"].map(ctx.theme_title)
+    report_columns = snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
+    themes = list(ctx.theme_title.values())
+    fig = go.Figure()
+    traces: dict[str, list[int]] = {}
+    for column in report_columns:
+        here = snap[snap["column"] == column]
+        traces[column] = []
+        for code in status_codes(ctx):
+            counts = here[here["status"] == code].groupby("theme").size()
+            counts = counts.reindex(themes, fill_value=0)
+            if counts.sum() == 0:
+                continue
+            traces[column].append(len(fig.data))
+            label = plot(ctx.status_text(code))
+            fig.add_bar(
+                y=[plot(t) for t in counts.index],
+                x=counts.values,
+                orientation="h",
+                name=label,
+                marker_color=_palette.fill(_palette.STATUS, code),
+                marker_line={"color": _palette.BAR_LINE, "width": 0.5},
+                visible=column == report_columns[-1],
+                legendgroup=code,
+                hovertemplate=f"{label}: %{{x}}<extra>%{{y}}</extra>",
+            )
+    buttons = [
+        {
+            "label": plot(column),
+            "method": "update",
+            "args": [{"visible": [i in traces[column] for i in range(len(fig.data))]}],
+        }
+        for column in report_columns
+    ]
+    fig.update_layout(
+        barmode="stack",
+        height=360,
+        margin={"l": 10, "r": 10, "t": 70, "b": 40},
+        xaxis={"title": "Recommendations", "dtick": 1},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.2},
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "active": len(report_columns) - 1,
+                "x": 0,
+                "y": 1.18,
+                "xanchor": "left",
+                "yanchor": "top",
+                "direction": "down",
+            }
+        ],
+    )
+    return Chart(
+        fig,
+        "fig-view-as-of",
+        "Number of recommendations at each status, by theme, as of the chosen report"
+        " (the latest is shown first); the chart above gives every recommendation.",
+    )
+
+
+def commitment_label(rec_id: int, description: str) -> str:
+    return plot(short(f"{rec_id}. {description}", 40))
+
+
+def dated_commitments(ctx: Context) -> pd.DataFrame:
+    outcomes = ctx.outcomes
+    return outcomes[outcomes["due_date"].notna()].sort_values(["due_date", "commitment_id"])
+
+
+def commitments_chart(ctx: Context) -> Chart:
+    """Each dated commitment from the day it was made to its due date, coloured by outcome."""
+    dated = dated_commitments(ctx)
+    labels = [commitment_label(c.rec_id, c.description) for c in dated.itertuples()]
+    # Two promises whose shortened labels are the same get their id added, so rows never merge.
+    seen = pd.Series(labels).duplicated(keep=False).tolist()
+    label_of = {
+        c.commitment_id: (f"{label} ({plot(c.commitment_id)})" if dup else label)
+        for c, label, dup in zip(dated.itertuples(), labels, seen, strict=True)
+    }
+    fig = go.Figure()
+    for outcome, label in analysis.OUTCOME_LABELS.items():
+        part = dated[dated["outcome"] == outcome]
+        if part.empty:
+            continue
+        # A promise due in the month its source appeared (dated by the month's last day) is
+        # drawn from the start of that month, so that no bar runs backwards.
+        start = part["made_on"].where(
+            part["made_on"] < part["due_date"], part["due_date"] - pd.offsets.MonthBegin(1)
+        )
+        days = (part["due_date"] - start).dt.days.clip(lower=7)
+        fig.add_bar(
+            y=[label_of[c] for c in part["commitment_id"]],
+            x=days * 86_400_000,
+            base=start.dt.strftime("%Y-%m-%d"),
+            orientation="h",
+            name=label,
+            marker_color=_palette.fill(_palette.OUTCOME, outcome),
+            customdata=[
+                [
+                    plot(c.due_text if pd.notna(c.due_text) else ""),
+                    plot(ctx.actor_name[c.actor_id]),
+                    f"{c.last_report:%B %Y}" if pd.notna(c.last_report) else "none",
+                    plot_wrapped(c.quote, lines=3),
+                    plot(f"{c.rec_id}. {c.description}"),
+                ]
+                for c in part.itertuples()
+            ],
+            hovertemplate="<b>%{customdata[4]}</b><br>%{customdata[1]} promised: %{customdata[0]}"
+            f"<br>{label} (last report: %{{customdata[2]}})"
+            "<br><i>%{customdata[3]}</i><extra></extra>",
+        )
+    delivered = dated[dated["delivered_on"].notna()]
+    fig.add_scatter(
+        y=[label_of[c] for c in delivered["commitment_id"]],
+        x=delivered["delivered_on"].dt.strftime("%Y-%m-%d"),
+        mode="markers",
+        name="Delivered on",
+        marker={"symbol": "diamond", "size": 10, "color": "#000"},
+        customdata=delivered["delivered_on"].map(date_label),
+        hovertemplate="Delivered: %{customdata}<extra></extra>",
+    )
+    for report_date in sorted(ctx.progress["as_of"].unique()):
+        fig.add_vline(
+            x=pd.Timestamp(report_date).strftime("%Y-%m-%d"),
+            line={"dash": "dot", "color": "#555"},
+        )
+    fig.update_layout(
+        barmode="overlay",
+        height=140 + 26 * len(dated),
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        xaxis={"type": "date", "title": None},
+        legend={"orientation": "h", "y": -0.08},
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "categoryorder": "array",
+            "categoryarray": [label_of[c] for c in dated["commitment_id"]],
+            "tickfont": {"size": 11},
+        },
+    )
+    return Chart(
+        fig,
+        "fig-commitments",
+        f"{len(dated)} dated commitments, each from the day it was made to its due date,"
+        " coloured by what the last report said; dotted lines mark the reports. The table"
+        " below lists the same commitments.",
+    )
+
+
+def slippage_table(ctx: Context) -> pd.DataFrame:
+    outcomes = ctx.outcomes.sort_values(["rec_id", "commitment_id"]).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "commitment_id": outcomes["commitment_id"],
+            "rec_id": outcomes["rec_id"],
+            "who": outcomes["actor_id"].map(ctx.actor_name),
+            "description": outcomes["description"],
+            "due": outcomes["due_text"].fillna("no time given"),
+            "last": [
+                report_label(day, ctx.actor_name[who]) if pd.notna(day) else "none"
+                for day, who in zip(outcomes["last_report"], outcomes["last_reporter"], strict=True)
+            ],
+            "outcome": outcomes["outcome"],
+            "delivered": outcomes["delivered_on"].map(date_label),
+            "months_late": outcomes["months_late"],
+        }
+    )
+
+
+def slippage(ctx: Context) -> GT:
+    frame = slippage_table(ctx)
+    table = gt_table(frame, "tbl-slippage")
+    table = table.cols_label(
+        commitment_id="Id",
+        rec_id="Rec.",
+        who="By",
+        description="Promise",
+        due="Due",
+        last="Last report on it",
+        outcome="Outcome then",
+        delivered="Delivered",
+        months_late="Months late",
+    )
+    table = colour_cells(table, "outcome", frame["outcome"], _palette.OUTCOME)
+    table = table.fmt(lambda code: analysis.OUTCOME_LABELS.get(code, code), columns="outcome")
+    return table.sub_missing(missing_text="")
+
+
+def slippage_summary(ctx: Context) -> Prose:
+    outcomes = ctx.outcomes
+    counts = outcomes[outcomes["due_date"].notna()]["outcome"].value_counts()
+    late = outcomes[outcomes["outcome"] == "late"]
+    overdue = outcomes[outcomes["outcome"] == "open_overdue"]
+    first = (
+        f"Of {plural(int(counts.sum()), 'dated commitment')}, {counts.get('on_time', 0)} were"
+        f" delivered on time and {counts.get('late', 0)} late"
+    )
+    if len(late):
+        first += f" (by {late['months_late'].min()} to {late['months_late'].max()} months)"
+    sentences = [first + "."]
+    if len(overdue):
+        worst = overdue.sort_values("months_late", ascending=False).iloc[0]
+        sentences.append(
+            f"{plural(len(overdue), 'commitment')} remained open after its due date at the last"
+            f" report; the longest overdue, {md(worst['description'].lower())} (recommendation"
+            f" {worst['rec_id']}), was {worst['months_late']} months past its date."
+        )
+    undated = outcomes[outcomes["due_date"].isna()]
+    if len(undated):
+        sentences.append(f"{plural(len(undated), 'further commitment')} named no date.")
+    return Prose(" ".join(sentences))
