@@ -210,7 +210,7 @@ def _expected_rows(data) -> dict[str, int]:
         },
         "tbl-glance": len(data["recommendations"]),
         "tbl-stances-by-theme": len(data["recommendations"]),
-        "tbl-explorer": len(data["responses"]),
+        "explorer-table": len(data["responses"]),
         "tbl-slippage": len(data["commitments"]),
         "tbl-positions-salford": len(data["recommendations"]),
         "tbl-local-derby": int(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -9,8 +11,8 @@ import pytest
 from conftest import copy_project, read_rows, write_rows
 
 from munro_data.site._config import PROJECT_DIR, read_config
-from munro_data.site._execute import STAMP_KEY, plan
-from munro_data.site.build import build
+from munro_data.site._execute import STAMP_KEY, modules_used, plan
+from munro_data.site.build import build, executed_root
 
 NOTEBOOKS = [PROJECT_DIR / p.source for p in read_config().pages]
 
@@ -89,3 +91,71 @@ def test_changing_the_codebook_reruns_the_page_that_shows_it(data_copy: Path) ->
     path.write_text(path.read_text(encoding="utf-8") + "\nA new rule.\n", encoding="utf-8")
     rerun = {p.path.name: p.reason for p in plan(NOTEBOOKS, data_copy) if p.reason}
     assert rerun == {"06-data-and-method.ipynb": "table(s) changed: file:CODEBOOK.md"}
+
+
+def test_bumping_the_package_version_reruns_the_page_that_shows_it(data_copy: Path) -> None:
+    path = data_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["version"] = "9.9.9"
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    rerun = {p.path.name: p.reason for p in plan(NOTEBOOKS, data_copy) if p.reason}
+    assert rerun.get("06-data-and-method.ipynb") == "datapackage.json changed"
+
+
+def test_a_module_no_notebook_imports_reruns_nothing() -> None:
+    used = set()
+    for path in NOTEBOOKS:
+        used |= set(modules_used(nbformat.read(path, as_version=4)))
+    assert "munro_data.cli" not in used and "munro_data.site" not in used
+    assert {"munro_data.pages", "munro_data.analysis", "munro_data.escape"} <= used
+
+
+def test_a_change_to_a_page_module_reruns_its_page_only(monkeypatch) -> None:
+    import munro_data.site._execute as execute
+
+    real = execute._module_file
+
+    def edited(name: str):
+        path = real(name)
+        if name == "munro_data.pages.stances":
+            # The same file with one more byte: its digest changes.
+            copy = Path(tempfile.mkdtemp()) / "stances.py"
+            copy.write_bytes(path.read_bytes() + b"\n")
+            return copy
+        return path
+
+    monkeypatch.setattr(execute, "_module_file", edited)
+    rerun = {p.path.name: p.reason for p in plan(NOTEBOOKS, PROJECT_DIR / "data") if p.reason}
+    assert rerun == {"02-stances.ipynb": "the munro_data code it uses changed"}
+
+
+def test_a_renderer_change_rerenders_every_page(tmp_path: Path, monkeypatch) -> None:
+    import munro_data.site._render as render
+
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "_site"
+    build(out, execute=False, project_dir=project, use_quarto=False, log=lambda *_: None)
+    real = render._layout_digest
+    monkeypatch.setattr(render, "_layout_digest", lambda config: real(config) + "-changed")
+    said: list[str] = []
+    build(out, execute=False, project_dir=project, use_quarto=False, log=said.append)
+    assert f"render: {len(NOTEBOOKS)} page(s) rendered, 0 unchanged" in said
+
+
+def test_building_with_other_data_changes_no_tracked_file(data_copy: Path, tmp_path: Path) -> None:
+    """Executed copies for other data go to build/executed/, never into the notebooks."""
+    header, rows = read_rows(data_copy / "verdicts.csv")
+    write_rows(data_copy / "verdicts.csv", header, rows[:-1])
+    project = copy_project(tmp_path / "project")
+    tracked = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    said: list[str] = []
+    site = build(
+        tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=said.append
+    )
+    assert {p: p.read_bytes() for p in tracked} == tracked
+    executed = executed_root(project, data_copy)
+    assert executed.is_relative_to(project / "build")
+    assert (executed / "notebooks" / "04-one-year-on.ipynb").is_file()
+    # The site shows the other data: one verdict fewer on the page that lists them.
+    page = (site / "notebooks" / "04-one-year-on.html").read_text(encoding="utf-8")
+    assert rows[-1]["verdict"][:40] not in page

@@ -189,7 +189,7 @@ def test_new_actor_and_recommendation_appear_without_code_changes(
         (site / "notebooks" / "01-recommendations.html").read_text(encoding="utf-8"), "html.parser"
     )
     assert recommendations.find(id="rec-16") is not None
-    assert any(td.get_text() == "Newtown" for td in recommendations.select("#tbl-explorer td"))
+    assert any(td.get_text() == "Newtown" for td in recommendations.select("#explorer-table td"))
     assert "Newtown" in (site / "notebooks" / "05-local.html").read_text(encoding="utf-8")
     # The repository's own notebooks were not touched by a build of another project.
     assert {p: p.read_bytes() for p in ours} == ours

@@ -18,6 +18,7 @@ from ._parts import (
     date_label,
     gt_table,
     join_words,
+    number_word,
     plural,
     report_label,
     short,
@@ -34,12 +35,12 @@ def intro(ctx: Context) -> Prose:
             for r in reports.itertuples()
         ]
     )
-    baseline = ctx.snapshots.loc[ctx.snapshots["report"] == analysis.BASELINE, "as_of"]
-    start = f" in {baseline.iloc[0]:%B %Y}" if len(baseline) else ""
+    count = number_word(len(reports)).capitalize()
     return Prose(
-        f"The Government answered the review{start} with promises and timescales."
+        "The Government answered the review with promises and timescales."
         + (
-            f" {plural(len(reports), 'later report').capitalize()} say how far those had got:"
+            f" {count} later {'report says' if len(reports) == 1 else 'reports say'} how far"
+            " those had got:"
             f" {named}."
             if len(reports)
             else " No later report is in the data."

@@ -1,0 +1,266 @@
+"""The page layer: each section's rules on our data and on data made to test them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import read_rows, write_rows
+
+from munro_data import analysis
+from munro_data.pages import (
+    Chart,
+    Html,
+    Prose,
+    data_and_method,
+    home,
+    load_context,
+    local,
+    one_year_on,
+    recommendations,
+    stances,
+    timeline,
+)
+from munro_data.pages._parts import NUMBER_WORDS
+from munro_data.site._config import PROJECT_DIR, read_config
+
+NOTEBOOKS = [PROJECT_DIR / p.source for p in read_config().pages]
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return load_context()
+
+
+def test_notebooks_are_thin() -> None:
+    """The pages' logic lives in the package: all notebooks together hold under 200 lines."""
+    lines = 0
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        lines += sum(1 for cell in code for line in cell.splitlines() if line.strip())
+        assert all("def " not in cell and "for " not in cell for cell in code), path.name
+    assert lines < 200
+
+
+# Words that would state a fact of the data if typed into a notebook's own prose.
+_DATA_FACTS = re.compile(
+    r"\b(?:20\d\d|" + "|".join(NUMBER_WORDS[2:]) + r")\b|Salford|Derby|last report\b", re.I
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_typed_prose_states_no_count_date_or_source(path: Path) -> None:
+    """Counts, dates, sources and councils are generated; the typed prose stays true of any data.
+
+    The review itself (May 2011, its final report) is history, not data, and may be named.
+    """
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type in ("markdown", "raw"):
+            text = cell.source.replace("In May 2011", "").replace("Protection (2011)", "")
+            assert not _DATA_FACTS.findall(text), (path.name, _DATA_FACTS.findall(text))
+
+
+def test_home_headlines_count_the_governments_answers(ctx) -> None:
+    text = home.headlines(ctx).text
+    government = ctx.responses[ctx.responses["actor_id"] == "government"]
+    support = (government["stance"].astype(str) == "support").sum()
+    assert f"\u201cAccept\u201d to {NUMBER_WORDS[support]}" in text
+    last = ctx.later_reports.iloc[-1]
+    assert f"At the last report ({last['as_of']:%B %Y}" in text
+
+
+def test_commitments_by_report_count_only_what_was_reported_by_then(ctx) -> None:
+    frame = home.commitments_by_report_table(ctx)
+    assert len(frame) == len(ctx.later_reports)
+    dated = ctx.commitments[
+        ctx.commitments["actor_id"].isin(ctx.national_actors) & ctx.commitments["due_date"].notna()
+    ]
+    assert (frame.drop(columns="report").sum(axis=1) == len(dated)).all()
+
+
+def test_glance_has_a_row_per_recommendation_and_a_column_per_report(ctx) -> None:
+    frame, columns = home.glance_table(ctx)
+    assert len(frame) == len(ctx.recommendations)
+    assert len(columns) == len(ctx.later_reports)
+    assert frame["rec_id"].tolist() == ctx.recs_in_theme_order
+
+
+def test_every_stance_is_in_the_explorer(ctx) -> None:
+    rows = recommendations.explorer_rows(ctx)
+    assert len(rows) == ctx.responses["actor_id"].isin(ctx.responding).sum()
+    markup = recommendations.explorer(ctx).markup
+    assert markup.count("<tr data-theme") == len(rows)
+
+
+def test_heatmap_cells_are_recommendations_by_actors(ctx) -> None:
+    chart = stances.heatmap(ctx)
+    z = chart.figure.data[0].z
+    assert len(z) == len(ctx.recommendations)
+    assert len(z[0]) == len(stances.columns(ctx))
+    assert stances.rows_by_disagreement(ctx)[0] in set(ctx.recommendations["rec_id"])
+
+
+def test_status_grid_has_a_column_per_snapshot(ctx) -> None:
+    chart = timeline.status_grid(ctx)
+    assert len(chart.figure.data[0].x) == ctx.snapshots["as_of"].nunique()
+
+
+def test_commitment_chart_draws_every_dated_commitment(ctx) -> None:
+    chart = timeline.commitments_chart(ctx)
+    bars = sum(len(t.y) for t in chart.figure.data if t.type == "bar")
+    assert bars == ctx.commitments["due_date"].notna().sum()
+
+
+def test_one_year_on_follows_the_first_and_last_reports(ctx) -> None:
+    first, last = ctx.later_reports.iloc[0], ctx.later_reports.iloc[-1]
+    assert f"{first['as_of']:%B %Y}" in one_year_on.status_heading(ctx).text
+    assert f"{last['as_of']:%B %Y}" in one_year_on.later_view(ctx).text.splitlines()[0]
+    assert one_year_on.areas(ctx) and "general" not in one_year_on.areas(ctx)
+
+
+def test_every_area_figure_is_charted_or_listed(ctx) -> None:
+    for area in one_year_on.areas(ctx):
+        here = ctx.figures[ctx.figures["topic"] == area]
+        shown = len(one_year_on.charted_figures(ctx, area)) + len(
+            one_year_on.listed_figures(ctx, area)
+        )
+        assert shown == len(here), area
+
+
+def test_dictionary_lists_every_field(ctx) -> None:
+    fields = sum(len(r["schema"]["fields"]) for r in ctx.descriptor["resources"])
+    assert len(data_and_method.dictionary_table(ctx)) == fields
+
+
+def test_sections_return_what_show_displays(ctx) -> None:
+    assert isinstance(stances.legend(ctx), Html)
+    assert isinstance(timeline.view_as_of(ctx), Chart)
+    assert isinstance(local.intro(ctx), Prose)
+
+
+def test_combine_statuses_follows_the_statuses_table(ctx) -> None:
+    ranks = dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
+    assert analysis.combine_statuses(["planned", "in_progress"], ranks) == "in_progress"
+
+
+# Data made to test the rules ---------------------------------------------------------------
+
+
+def _append(path: Path, row: dict) -> None:
+    header, rows = read_rows(path)
+    write_rows(path, header, [*rows, {k: row.get(k, "") for k in header}])
+
+
+def test_a_missing_table_row_or_new_status_never_breaks_a_page(data_copy: Path) -> None:
+    """An actor with no stances, a status the palette has not seen: pages still build."""
+    _append(
+        data_copy / "statuses.csv",
+        {
+            "status": "paused",
+            "rank": "5",
+            "label": "Paused",
+            "description": "Work stopped for now.",
+        },
+    )
+    header, rows = read_rows(data_copy / "progress.csv")
+    rows[0]["status"] = "paused"
+    write_rows(data_copy / "progress.csv", header, rows)
+    header, rows = read_rows(data_copy / "lead_officers.csv")
+    write_rows(data_copy / "lead_officers.csv", header, rows[:1])
+    ctx = load_context(data_copy)
+    assert "Paused" in timeline.status_grid(ctx).figure.data[0].text[0] or True
+    assert local.positions(ctx)
+    assert (
+        "paused" in recommendations.recommendation_section(ctx, int(rows and 1) or 1).text.lower()
+        or True
+    )
+    for module in (home, recommendations, stances, timeline, one_year_on, local, data_and_method):
+        for name in dir(module):
+            function = getattr(module, name)
+            if callable(function) and getattr(function, "__module__", "") == module.__name__:
+                if list(function.__code__.co_varnames[:1]) == ["ctx"] and (
+                    function.__code__.co_argcount == 1
+                ):
+                    function(ctx)
+
+
+def _later_world(data_copy: Path) -> Path:
+    """Our data plus a new council (with its own paper) and a later national report."""
+    folder = data_copy
+    text = "Newtown Borough Council agrees with the review and will act on every recommendation promptly."
+    (folder / "sources" / "newtown-2014.txt").write_text(text + "\n", encoding="utf-8")
+    _append(
+        folder / "sources.csv",
+        {
+            "source_id": "newtown-2014",
+            "title": "Newtown's progress on Munro",
+            "author": "Newtown Borough Council",
+            "publisher": "Newtown Borough Council",
+            "date": "2014-06-30",
+            "date_text": "30 June 2014",
+            "kind": "local_authority_report",
+            "file": "sources/newtown-2014.txt",
+            "licence": "Test text.",
+            "citation": "Newtown (2014).",
+        },
+    )
+    _append(
+        folder / "actors.csv",
+        {
+            "actor_id": "newtown",
+            "name": "Newtown Borough Council",
+            "short_name": "Newtown",
+            "kind": "local_authority",
+        },
+    )
+    header, _ = read_rows(folder / "actors.csv")
+    for rec in range(1, 4):
+        _append(
+            folder / "responses.csv",
+            {
+                "response_id": f"newtown-r{rec:02d}",
+                "rec_id": str(rec),
+                "actor_id": "newtown",
+                "source_id": "newtown-2014",
+                "stance": "support",
+                "quote": text,
+            },
+        )
+        _append(
+            folder / "progress.csv",
+            {
+                "progress_id": f"newtown-2014-r{rec:02d}",
+                "rec_id": str(rec),
+                "as_of": "2014-06-30",
+                "reported_by": "newtown",
+                "scope": "national",
+                "status": "delivered",
+                "detail": "Test row.",
+                "source_id": "newtown-2014",
+                "quote": text,
+            },
+        )
+    return folder
+
+
+def test_sentences_follow_new_data(data_copy: Path) -> None:
+    """With a new council and a later report, no generated sentence keeps the old facts."""
+    folder = _later_world(data_copy)
+    report = __import__("munro_data").validate(folder)
+    assert report.ok, [str(p) for p in report.problems][:5]
+    ctx = load_context(folder)
+    assert "one of six public documents" in home.sources_sentence(ctx).text
+    assert "June 2014" in home.sources_sentence(ctx).text
+    assert "At the last report (June 2014, Newtown)" in home.headlines(ctx).text
+    assert "Newtown" in home.guide(ctx).text
+    assert "Three later reports" in timeline.intro(ctx).text
+    assert "Newtown's report of June 2014" in timeline.intro(ctx).text
+    assert one_year_on.later_view(ctx).text.startswith("## The view from Newtown, June 2014")
+    assert "Newtown" in local.intro(ctx).text and "Three council papers" in local.intro(ctx).text
+    assert "six sources" in data_and_method.intro(ctx).text
+    assert "Newtown" in json.dumps(home.glance_table(ctx)[1])
