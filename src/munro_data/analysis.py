@@ -86,8 +86,11 @@ def status_snapshots(
     reporting = sources.loc[sources["kind"] != "press_article", "source_id"]
     national = progress[(progress["scope"] == "national") & progress["source_id"].isin(reporting)]
     for (as_of, source_id), report in national.groupby(["as_of", "source_id"], sort=True):
-        # A report's own reporter (the Government's table in Munro's report, Derby's paper).
-        reporter = report["reported_by"].mode().iloc[0]
+        # A report's own reporter: the Government's status table where the report has one (as
+        # Munro's progress report does, beside her own judgements), else its most frequent
+        # reporter (Derby's paper). Never a count that one more row of another voice could flip.
+        reporters = report["reported_by"].astype(str)
+        reporter = "government" if (reporters == "government").any() else reporters.mode().iloc[0]
         own = report[report["reported_by"] == reporter]
         label = f"{sources.set_index('source_id').loc[source_id, 'author']}"
         for rec_id in recommendations["rec_id"]:
