@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import read_rows, write_rows
 
@@ -84,7 +85,7 @@ def test_commitments_by_report_count_only_what_was_reported_by_then(ctx) -> None
 
 
 def test_glance_has_a_row_per_recommendation_and_a_column_per_report(ctx) -> None:
-    frame, columns = home.glance_table(ctx)
+    frame, columns, _ = home.glance_table(ctx)
     assert len(frame) == len(ctx.recommendations)
     assert len(columns) == len(ctx.later_reports)
     assert frame["rec_id"].tolist() == ctx.recs_in_theme_order
@@ -264,3 +265,38 @@ def test_sentences_follow_new_data(data_copy: Path) -> None:
     assert "Newtown" in local.intro(ctx).text and "Three council papers" in local.intro(ctx).text
     assert "six sources" in data_and_method.intro(ctx).text
     assert "Newtown" in json.dumps(home.glance_table(ctx)[1])
+
+
+def test_a_recommendation_not_adopted_reads_so_everywhere(ctx) -> None:
+    """Rec 10's duty was not adopted (December 2011): no later status may say otherwise."""
+    not_adopted = {
+        p.rec_id
+        for p in ctx.progress.itertuples()
+        if str(p.status) == "not_adopted" and pd.isna(p.commitment_id)
+    }
+    assert not_adopted, "the data records a recommendation that was not adopted"
+    frame, columns, codes = home.glance_table(ctx)
+    for rec in not_adopted:
+        row = frame.index[frame["rec_id"] == rec][0]
+        assert {codes.loc[row, c] for c in columns} == {"not_adopted"}
+        assert analysis.status_now(ctx.snapshots).set_index("rec_id").loc[rec, "status"] == (
+            "not_adopted"
+        )
+
+
+def test_not_mentioned_never_hides_an_earlier_status(ctx) -> None:
+    frame, columns, codes = home.glance_table(ctx)
+    known = ctx.snapshots[ctx.snapshots["mentioned"]]["rec_id"]
+    for column in columns:
+        shown = codes.loc[frame["rec_id"].isin(known), column]
+        assert "not_reported" not in set(shown)
+    grid = timeline.status_grid(ctx).figure.data[0].text
+    assert not any(cell == "Not mentioned" for row in grid for cell in row)
+
+
+def test_commitments_are_counted_as_they_stood_at_each_report(ctx) -> None:
+    """At a report's date a promise still open past its due date is overdue, not "not yet due"."""
+    for when in ctx.later_reports["as_of"]:
+        then = analysis.commitment_outcomes(ctx.commitments, ctx.progress, ctx.sources, as_of=when)
+        still_open = then[then["outcome"] == "open"]
+        assert (still_open["due_date"] >= when).all()

@@ -102,9 +102,7 @@ def status_snapshots(
                     "source_id": source_id,
                     "reported_by": reporter,
                     "rec_id": rec_id,
-                    "status": combine_statuses(list(mine["status"].astype(str)), ranks)
-                    if len(mine)
-                    else "not_reported",
+                    "status": report_status(mine, ranks) if len(mine) else "not_reported",
                     "detail": " ".join(mine["detail"])
                     if len(mine)
                     else "Not mentioned in this report.",
@@ -112,7 +110,64 @@ def status_snapshots(
                 }
             )
     frame = pd.DataFrame(rows)
-    return frame.sort_values(["as_of", "rec_id"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["as_of", "rec_id"], kind="stable").reset_index(drop=True)
+    return carry_forward(frame)
+
+
+def report_status(rows: pd.DataFrame, ranks: dict[str, int]) -> str:
+    """The headline status one report gives a recommendation, from its rows on it.
+
+    A row that says the recommendation itself was not adopted (a ``not_adopted`` row not tied to
+    one of the commitments) decides the headline, whatever else was done instead: the route
+    taken is told by the other rows. Otherwise the deliverables combine as
+    :func:`combine_statuses` says.
+
+    >>> ranks = {"not_adopted": 0, "planned": 1, "in_progress": 2, "partly_delivered": 3,
+    ...          "delivered": 4}
+    >>> rows = pd.DataFrame({"status": ["in_progress", "not_adopted"],
+    ...                      "commitment_id": ["c1", None]})
+    >>> report_status(rows, ranks)
+    'not_adopted'
+    >>> report_status(rows.assign(commitment_id=["c1", "c2"]), ranks)
+    'in_progress'
+    """
+    statuses = rows["status"].astype(str)
+    unlinked = rows["commitment_id"].isna() if "commitment_id" in rows else True
+    if ((statuses == "not_adopted") & unlinked).any():
+        return "not_adopted"
+    return combine_statuses(list(statuses), ranks)
+
+
+def carry_forward(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Add the latest *known* status at each report, kept apart from what that report said.
+
+    A report that does not mention a recommendation leaves its last known status standing:
+    ``mentioned`` says whether this report spoke of it; ``known_status``, ``known_as_of`` and
+    ``known_reporter`` give the latest status reported up to and including this report, and
+    when and by whom.
+    """
+    frame = snapshots.copy()
+    frame["mentioned"] = frame["status"] != "not_reported"
+    known = frame["status"].where(frame["mentioned"])
+    frame["known_status"] = known
+    frame["known_as_of"] = frame["as_of"].where(frame["mentioned"])
+    frame["known_reporter"] = frame["reported_by"].where(frame["mentioned"])
+    columns = ["known_status", "known_as_of", "known_reporter"]
+    frame[columns] = frame.groupby("rec_id", sort=False)[columns].ffill()
+    frame["known_status"] = frame["known_status"].fillna("not_reported")
+    return frame
+
+
+def status_now(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Each recommendation's latest known status, with the date and reporter of the report.
+
+    Columns: ``rec_id``, ``status``, ``as_of``, ``reported_by``, ``source_id``, ``detail``.
+    """
+    mentioned = snapshots[snapshots["mentioned"]].sort_values(["rec_id", "as_of"])
+    last = mentioned.groupby("rec_id", sort=True).tail(1)
+    return last[["rec_id", "status", "as_of", "reported_by", "source_id", "detail"]].reset_index(
+        drop=True
+    )
 
 
 def months_between(start: pd.Timestamp, end: pd.Timestamp) -> int:
@@ -182,9 +237,13 @@ def commitment_outcomes(
             outcome = "not_adopted"
         elif row["last_status"] is None:
             outcome = "no_report"
-        elif row["last_report"] > due:
+        elif (as_of if as_of is not None else row["last_report"]) > due:
+            # Counted at a date (a report's), a promise still open past its due date is
+            # overdue then, whenever it was last reported on.
             outcome = "open_overdue"
-            row["months_late"] = months_between(due, row["last_report"])
+            row["months_late"] = months_between(
+                due, as_of if as_of is not None else row["last_report"]
+            )
         else:
             outcome = "open"
         row["outcome"] = outcome

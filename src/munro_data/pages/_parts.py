@@ -58,8 +58,10 @@ def static_file(name: str) -> str:
 def render(template: str, **values) -> str:
     """HTML from one of the package's templates, every value escaped on the way in."""
     # The package's own scripts and styles are trusted markup; data values are not.
-    return _templates().get_template(template).render(
-        static=lambda name: Markup(static_file(name)), **values
+    return (
+        _templates()
+        .get_template(template)
+        .render(static=lambda name: Markup(static_file(name)), **values)
     )
 
 

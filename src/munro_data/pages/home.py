@@ -118,8 +118,13 @@ def commitments_by_report(ctx: Context) -> GT | None:
     return table.cols_label(**labels).tab_stubhead("As at the report of")
 
 
-def glance_table(ctx: Context) -> tuple[pd.DataFrame, list[str]]:
-    """One row per recommendation in theme order; a status column per later report."""
+def glance_table(ctx: Context) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """One row per recommendation in theme order; a status column per later report.
+
+    Each report's column gives the latest known status then: what that report said, or, where
+    it did not mention the recommendation, the status an earlier report gave, with its date.
+    Returns the table, the status columns, and the status codes behind them (for colour).
+    """
     recs = ctx.recommendations.set_index("rec_id").loc[ctx.recs_in_theme_order].reset_index()
     glance = recs[["rec_id", "title"]].copy()
     glance["theme"] = recs["theme_id"].map(ctx.theme_title)
@@ -134,25 +139,36 @@ def glance_table(ctx: Context) -> tuple[pd.DataFrame, list[str]]:
         )
     }
     glance["government"] = glance["rec_id"].map(government["stance"].astype(str)).map(words)
-    columns = []
+    columns, codes = [], pd.DataFrame(index=glance.index)
     later = ctx.snapshots[ctx.snapshots["report"] != analysis.BASELINE]
     for (as_of, reporter), snap in later.groupby(["as_of", "reported_by"], sort=True):
         column = report_label(as_of, ctx.actor_name[reporter])
-        glance[column] = glance["rec_id"].map(snap.set_index("rec_id")["status"])
+        snap = snap.set_index("rec_id")
+        glance[column] = glance["rec_id"].map(
+            {rec: known_status_text(ctx, row) for rec, row in snap.iterrows()}
+        )
+        codes[column] = glance["rec_id"].map(snap["known_status"])
         columns.append(column)
-    return glance, columns
+    return glance, columns, codes
+
+
+def known_status_text(ctx: Context, row: pd.Series) -> str:
+    """A snapshot's status in words; one carried from an earlier report says when it was given."""
+    label = ctx.status_text(row["known_status"])
+    if row["mentioned"] or pd.isna(row["known_as_of"]):
+        return label
+    return f"{label} (at {row['known_as_of']:%B %Y}; not mentioned)"
 
 
 def glance(ctx: Context) -> GT:
-    frame, status_columns = glance_table(ctx)
+    frame, status_columns, codes = glance_table(ctx)
     table = gt_table(frame, "tbl-glance", rowname_col="rec_id", groupname_col="theme")
     table = table.cols_label(title="Recommendation", government="Government response")
     table = table.tab_stubhead("No.").sub_missing(missing_text="No response recorded")
     for column in status_columns:
-        table = colour_cells(table, column, frame[column], _palette.STATUS)
-        table = table.fmt(ctx.status_text, columns=column)
+        table = colour_cells(table, column, codes[column], _palette.STATUS)
     if status_columns:
-        table = table.tab_spanner("Reported status", columns=status_columns)
+        table = table.tab_spanner("Latest known status", columns=status_columns)
     return table
 
 

@@ -45,8 +45,8 @@ def stances_by_theme(ctx: Context) -> GT:
 
 
 def latest_status(ctx: Context) -> pd.DataFrame:
-    snap = ctx.snapshots
-    return snap[snap["as_of"] == snap["as_of"].max()].set_index("rec_id")
+    """Each recommendation's latest known status (see :func:`munro_data.analysis.status_now`)."""
+    return analysis.status_now(ctx.snapshots).set_index("rec_id")
 
 
 def explorer_rows(ctx: Context) -> pd.DataFrame:
@@ -65,8 +65,7 @@ def explorer_rows(ctx: Context) -> pd.DataFrame:
 def explorer(ctx: Context) -> Html:
     """Every stance with its quote, filtered in the browser by theme, actor, stance, status."""
     rows = explorer_rows(ctx)
-    latest = latest_status(ctx)
-    status_heading = f"Status, {latest['as_of'].iloc[0]:%B %Y}" if len(latest) else "Status"
+    status_heading = "Status now"
     present = set(rows["status"].astype(str))
     filters = [
         ("theme", "Theme", [(t, t) for t in ctx.themes["title"]]),
@@ -128,12 +127,52 @@ def _quoted_text(text: str) -> list[str]:
     return lines
 
 
+def status_now_sentence(ctx: Context, rec_id: int) -> str:
+    """The answer in one sentence: the latest known status, who said it and when."""
+    latest = latest_status(ctx)
+    if rec_id not in latest.index:
+        return "**Status now:** no report in the data gives this recommendation a status."
+    now = latest.loc[rec_id]
+    reporter = md(ctx.actor_name.get(now["reported_by"], now["reported_by"]))
+    when = (
+        "the Government response"
+        if now["source_id"]
+        and now["as_of"]
+        == ctx.snapshots[ctx.snapshots["report"] == analysis.BASELINE]["as_of"].min()
+        else f"{now['as_of']:%B %Y}"
+    )
+    return (
+        f"**Status now: {md(ctx.status_text(now['status']))}** ({reporter}, {when})."
+        f" {md(now['detail'])}"
+    )
+
+
+def status_strip(ctx: Context, rec_id: int) -> str:
+    """The status at each report in order, e.g. "Planned (2011) → In progress (May 2012)"."""
+    snap = ctx.snapshots[ctx.snapshots["rec_id"] == rec_id].sort_values("as_of")
+    steps = []
+    # Only reports that gave a status: one that did not mention it changed nothing.
+    for row in snap[snap["mentioned"]].itertuples():
+        when = (
+            f"{row.as_of:%Y}, Government response"
+            if row.report == analysis.BASELINE
+            else f"{row.as_of:%B %Y}, {ctx.actor_name.get(row.reported_by, row.reported_by)}"
+        )
+        said = ctx.status_text(row.status)
+        steps.append(f"{md(said)} ({md(when)})")
+    return "*Over time:* " + " → ".join(steps) + "."
+
+
 def recommendation_section(ctx: Context, rec_id: int) -> Prose:
-    """Text, argument, stances, commitments and progress of one recommendation."""
+    """Status now, text, argument, stances, commitments and progress of one recommendation."""
     rec = ctx.recommendations.set_index("rec_id").loc[rec_id]
     pool_label = f"Local authorities ({len(ctx.pooled)})"
     lines = [
         f"## {rec_id}. {md(rec['title'])} {{#rec-{rec_id}}}",
+        "",
+        status_now_sentence(ctx, rec_id),
+        "",
+        status_strip(ctx, rec_id),
         "",
         f"*Theme: {md(ctx.theme_title[rec['theme_id']])}. Addressed to:"
         f" {md(rec['addressed_to'])}.*",

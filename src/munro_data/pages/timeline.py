@@ -64,8 +64,16 @@ def snapshot_columns(ctx: Context) -> pd.DataFrame:
 def status_codes(ctx: Context) -> list[str]:
     """Every status the grid can show, in the order of the statuses table, unknown codes last."""
     known = list(ctx.status_label)
-    extra = sorted(set(ctx.snapshots["status"]) - set(known))
+    extra = sorted(set(ctx.snapshots["known_status"]) - set(known))
     return known + extra
+
+
+def _cell_text(ctx: Context, entry: pd.Series) -> str:
+    """A cell's words: the report's status, or the earlier one it leaves standing."""
+    label = ctx.status_text(entry["known_status"])
+    if entry["mentioned"] or pd.isna(entry["known_as_of"]):
+        return label
+    return f"{label} ({entry['known_as_of']:%b %Y})"
 
 
 def status_grid(ctx: Context) -> Chart:
@@ -77,8 +85,8 @@ def status_grid(ctx: Context) -> Chart:
     z, text, custom = [], [], []
     for rec in order:
         entries = [grid.loc[(rec, column)] for column in report_columns]
-        z.append([codes.index(e["status"]) for e in entries])
-        text.append([plot(ctx.status_text(e["status"])) for e in entries])
+        z.append([codes.index(e["known_status"]) for e in entries])
+        text.append([plot(_cell_text(ctx, e)) for e in entries])
         custom.append(
             [
                 [
@@ -119,7 +127,9 @@ def status_grid(ctx: Context) -> Chart:
         fig,
         "fig-status-by-report",
         "Status of each recommendation as reported at each date: the Government response,"
-        " then each later report's national view; each cell names its status in words.",
+        " then each later report's national view; each cell names its status in words, and a"
+        " cell whose report did not mention the recommendation gives the earlier status that"
+        " still stood, with its month.",
     )
 
 
@@ -135,7 +145,7 @@ def view_as_of(ctx: Context) -> Chart:
         here = snap[snap["column"] == column]
         traces[column] = []
         for code in status_codes(ctx):
-            counts = here[here["status"] == code].groupby("theme").size()
+            counts = here[here["known_status"] == code].groupby("theme").size()
             counts = counts.reindex(themes, fill_value=0)
             if counts.sum() == 0:
                 continue
