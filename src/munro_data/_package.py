@@ -55,7 +55,9 @@ def resolve_inside(data_dir: Path, relative: object) -> Path:
     root = Path(os.path.realpath(data_dir))
     target = Path(os.path.realpath(root / relative))
     if not target.is_relative_to(root):
-        raise PathRefused("path-error", "a path that stays inside the data folder (a symlink leads out)")
+        raise PathRefused(
+            "path-error", "a path that stays inside the data folder (a symlink leads out)"
+        )
     try:
         mode = os.stat(target).st_mode
     except FileNotFoundError:

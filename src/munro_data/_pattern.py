@@ -78,7 +78,7 @@ def _char_class(items) -> object:
         if op is C.NEGATE:
             negate = True
         elif op is C.LITERAL:
-            tests.append(lambda ch, c=chr(arg): ch == c)
+            tests.append((chr(arg)).__eq__)
         elif op is C.RANGE:
             tests.append(lambda ch, lo=arg[0], hi=arg[1]: lo <= ord(ch) <= hi)
         elif op is C.CATEGORY:
@@ -132,9 +132,9 @@ class SafePattern:
         if op in _REFUSED:
             raise UnsafePattern(_REFUSED[op])
         if op is C.LITERAL:
-            return self._add(("char", lambda ch, c=chr(arg): ch == c, nxt))
+            return self._add(("char", (chr(arg)).__eq__, nxt))
         if op is C.NOT_LITERAL:
-            return self._add(("char", lambda ch, c=chr(arg): ch != c, nxt))
+            return self._add(("char", (chr(arg)).__ne__, nxt))
         if op is C.ANY:
             return self._add(("char", lambda ch: ch != "\n", nxt))
         if op is C.IN:
