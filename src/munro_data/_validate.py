@@ -147,6 +147,8 @@ class ParsedTable:
     rows: list[dict] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     loaded: bool = False
+    # Rows left out because their cells could not be read (wrong count, malformed quoting).
+    dropped: int = 0
 
     def to_frame(self) -> pd.DataFrame:
         columns = {
@@ -912,8 +914,10 @@ def parse_table(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem
                     "extra-cell" if len(record) > len(header) else "missing-cell",
                 )
             )
+            parsed.dropped += 1
             continue
         if malformed:
+            parsed.dropped += 1
             continue  # Its cells are not what the curator meant; the fault is reported.
         row: dict = {}
         for column, cell in zip(header, record, strict=True):
@@ -1026,8 +1030,10 @@ def _check_foreign_keys(tables: dict[str, ParsedTable]) -> list[Problem]:
     for parsed in tables.values():
         for fk in parsed.table.foreign_keys:
             target = tables.get(fk.resource)
-            if target is None or not target.rows:
-                continue  # The target's own problems are already reported.
+            if target is None or not target.rows or target.dropped:
+                # The target's own problems are reported; keys into rows it could not read
+                # would only repeat them.
+                continue
             valid = {tuple(r.get(c) for c in fk.reference_fields) for r in target.rows}
             valid.discard(tuple(None for _ in fk.reference_fields))
             shown_valid = [", ".join(map(str, v)) for v in sorted(valid, key=str)]
