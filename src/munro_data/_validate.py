@@ -244,7 +244,12 @@ class _Locator:
     def __init__(self, text: str):
         self.text = text
 
-    def line(self, resource: object = None, field_name: object = None) -> int | None:
+    def line(
+        self, resource: object = None, field_name: object = None, key: str | None = None
+    ) -> int | None:
+        if resource is None and key is not None:
+            found = re.search(re.escape(_json_string(key)) + r"\s*:", self.text)
+            return self.text.count("\n", 0, found.start()) + 1 if found else None
         start = self.text.find('"resources"')
         if start < 0 or not isinstance(resource, str):
             return None
@@ -336,9 +341,11 @@ class _DescriptorCheck:
         self.where = _Locator(text)
         self.problems: list[Problem] = []
 
-    def add(self, kind: str, found: str, expected: str, resource=None, field_name=None) -> None:
+    def add(
+        self, kind: str, found: str, expected: str, resource=None, field_name=None, key=None
+    ) -> None:
         column = field_name if isinstance(field_name, str) else None
-        line = self.where.line(resource, field_name)
+        line = self.where.line(resource, field_name, key)
         self.problems.append(Problem(DESCRIPTOR, line, column, found, expected, kind))
 
     def unknown_keys(self, d: dict, allowed: set, what: str, resource=None, field_name=None):
@@ -358,17 +365,25 @@ class _DescriptorCheck:
             return self.problems
         self.unknown_keys(d, _PACKAGE_KEYS, "package")
         if d.get("profile", "tabular-data-package") not in ("tabular-data-package", "data-package"):
-            self.add("unsupported-feature", f"profile {d['profile']!r}", "tabular-data-package")
+            self.add(
+                "unsupported-feature",
+                f"profile {str(d['profile'])[:40]!r}",
+                "tabular-data-package",
+                key="profile",
+            )
         for key in ("name", "title", "version", "description"):
             if key in d and not isinstance(d[key], str):
-                self.add("descriptor-error", f"{key} {d[key]!r}", f"{key} as text")
+                self.add("descriptor-error", f"{key} {d[key]!r}", f"{key} as text", key=key)
             elif key in d and _CONTROL.search(d[key]):
-                self.add("control-character", f"{key} with a control character", "plain text")
+                self.add(
+                    "control-character", f"{key} with a control character", "plain text", key=key
+                )
         if "lastModified" in d and not _check_date_text(d["lastModified"]):
             self.add(
                 "descriptor-error",
                 f"lastModified {str(d['lastModified'])[:40]!r}",
                 f"a date as YYYY-MM-DD between {DATE_MIN} and {DATE_MAX}",
+                key="lastModified",
             )
         resources = d.get("resources")
         if not isinstance(resources, list) or not resources:
@@ -587,11 +602,11 @@ class _DescriptorCheck:
                 )
                 continue
             target_schema = resources[target].get("schema")
-            theirs = set()
-            if isinstance(target_schema, dict):
-                theirs = {
-                    f.get("name") for f in target_schema.get("fields", []) if isinstance(f, dict)
-                }
+            if not isinstance(target_schema, dict) or not isinstance(
+                target_schema.get("fields"), list
+            ):
+                continue  # The target's schema is reported on its own.
+            theirs = {f.get("name") for f in target_schema["fields"] if isinstance(f, dict)}
             if (
                 not isinstance(fields, list)
                 or not isinstance(ref, list)
