@@ -55,8 +55,13 @@ def fragments(quote: str) -> list[str]:
 
 def missing_fragment(quote: str, normalised_source: str) -> str | None:
     """The first fragment of ``quote`` not found (in order) in the source, or None if all are."""
+    return _missing(fragments(quote), normalised_source)
+
+
+def _missing(parts: list[str], normalised_source: str) -> str | None:
+    # str.find is linear in the source (CPython uses the two-way algorithm for long needles).
     position = 0
-    for fragment in fragments(quote):
+    for fragment in parts:
         found_at = normalised_source.find(fragment, position)
         if found_at < 0:
             return fragment
@@ -64,15 +69,17 @@ def missing_fragment(quote: str, normalised_source: str) -> str | None:
     return None
 
 
-def too_short(quote: str) -> str | None:
+def too_short(quote: str, parts: list[str] | None = None) -> str | None:
     """The first part of ``quote`` with fewer than :data:`MIN_WORDS` words, or None.
+
+    ``parts``, if given, are the quote's :func:`fragments` already computed.
 
     >>> too_short("Accept in principle ... the Government will")
     'accept in principle'
     >>> too_short("...") is None, too_short("...") == ""
     (False, True)
     """
-    parts = fragments(quote)
+    parts = fragments(quote) if parts is None else parts
     if not parts:
         return ""
     for part in parts:
@@ -81,9 +88,23 @@ def too_short(quote: str) -> str | None:
     return None
 
 
+def check_quote(quote: str, normalised_source: str) -> tuple[str, str] | None:
+    """None if the quote is long enough and found; else the problem kind and the fragment.
+
+    >>> check_quote("the ... the", "the cat and the dog")
+    ('quote-too-short', 'the')
+    """
+    parts = fragments(quote)
+    short = too_short(quote, parts)
+    if short is not None:
+        return "quote-too-short", short
+    missing = _missing(parts, normalised_source)
+    return None if missing is None else ("quote-not-found", missing)
+
+
 def find_quote(quote: str, source: str) -> bool:
     """Whether ``quote`` occurs in ``source`` once both are normalised."""
-    return too_short(quote) is None and missing_fragment(quote, normalise(source)) is None
+    return check_quote(quote, normalise(source)) is None
 
 
 def nearest_passage(fragment: str, normalised_source: str, width: int = 120) -> str:
