@@ -303,8 +303,10 @@ def load_package(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
     try:
         text, descriptor = read_descriptor_text(data_dir)
     except PathRefused as refused:
-        kind = "missing-descriptor" if refused.kind == "missing-file" else "path-error"
-        return {}, [Problem(DESCRIPTOR, None, None, None, f"{refused.reason} in {data_dir}", kind)]
+        if refused.kind == "missing-file":
+            expected = f"a {DESCRIPTOR} in {data_dir}: the descriptor that lists the tables"
+            return {}, [Problem(DESCRIPTOR, None, None, None, expected, "missing-descriptor")]
+        return {}, [Problem(DESCRIPTOR, None, None, None, refused.reason, "path-error")]
     except UnicodeDecodeError as error:
         return {}, [
             Problem(DESCRIPTOR, None, None, f"byte at {error.start}", "UTF-8", "encoding-error")
@@ -1142,9 +1144,10 @@ def _check_quotes(tables: dict[str, ParsedTable], data_dir: Path) -> tuple[list[
                     )
                 else:
                     nearest = provenance.nearest_passage(fragment, text, width=_SHOWN)
-                    expected = (
-                        f"a verbatim passage of source {row['source_id']!r}; the nearest "
-                        f"passage there reads {_shorten(nearest)}"
+                    expected = f"a verbatim passage of source {row['source_id']!r}; " + (
+                        f"the nearest passage there reads {_shorten(nearest)}"
+                        if nearest
+                        else "no passage there shares a word with it"
                     )
                 problems.append(Problem(parsed.table.path, line, column, fragment, expected, kind))
     return problems, checked

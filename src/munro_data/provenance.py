@@ -110,6 +110,8 @@ def find_quote(quote: str, source: str) -> bool:
 def nearest_passage(fragment: str, normalised_source: str, width: int = 120) -> str:
     """The stretch of the source (at most ``width`` characters) that best matches a fragment.
 
+    "" when the two share no word at all: then nothing there is a likely original.
+
     Each run of three words of the fragment that occurs in the source votes for where the
     fragment would start there; the most voted start wins. That takes time linear in the sizes
     of fragment and source, so a wrong 100 KB quote is answered at once.
@@ -121,7 +123,7 @@ def nearest_passage(fragment: str, normalised_source: str, width: int = 120) -> 
     source_words = [(m.start(), m.group()) for m in re.finditer(r"\S+", normalised_source)]
     fragment_words = re.findall(r"\S+", fragment)[:2000]  # Enough to place a long fragment.
     if not source_words or not fragment_words:
-        return normalised_source[:width]
+        return ""
     grams: dict[tuple[str, ...], list[int]] = {}
     for i in range(len(source_words) - 2):
         key = tuple(w for _, w in source_words[i : i + 3])
@@ -135,7 +137,7 @@ def nearest_passage(fragment: str, normalised_source: str, width: int = 120) -> 
         counts = Counter(w for _, w in source_words)
         shared = [(counts[w], j, w) for j, w in enumerate(fragment_words) if w in counts]
         if not shared:
-            return normalised_source[:width]
+            return ""
         _, j, word = min(shared)
         start_word = next(i for i, (_, w) in enumerate(source_words) if w == word) - j
     else:
