@@ -247,6 +247,18 @@ DESCRIPTOR_ATTACKS: dict[str, tuple[Callable[[dict], object], str]] = {
         lambda d: field(d, "progress", "as_of")["constraints"].update(minimum=5),
         "descriptor-error",
     ),
+    "control character in a title": (
+        lambda d: resource(d, "actors").update(title="Actors\x1b[31m"),
+        "control-character",
+    ),
+    "control character in an enum value": (
+        lambda d: field(d, "actors", "kind")["constraints"]["enum"].append("press\x00"),
+        "control-character",
+    ),
+    "control character in the version": (
+        lambda d: d.update(version="0.1\x0c"),
+        "control-character",
+    ),
     "verbatim without a source": (
         lambda d: field(d, "actors", "name").update(verbatim=True),
         "descriptor-error",
@@ -265,6 +277,12 @@ def test_descriptor_attacks_are_problems(attack: str, data_copy: Path) -> None:
     assert all(p.file == "datapackage.json" and p.line for p in problems), problems
     with pytest.raises(DataValidationError):
         munro_data.load_actors(data_copy)
+
+
+def test_problem_kinds_are_a_closed_documented_set() -> None:
+    assert all(isinstance(text, str) and text for text in munro_data.KINDS.values())
+    with pytest.raises(ValueError, match="unknown problem kind"):
+        munro_data.Problem("x.csv", 1, "a", "b", "c", "some-new-kind")
 
 
 def test_a_duplicate_json_key_is_a_problem(data_copy: Path) -> None:

@@ -342,6 +342,7 @@ class _DescriptorCheck:
     def __init__(self, text: str):
         self.where = _Locator(text)
         self.problems: list[Problem] = []
+        self.resources: object = None
 
     def add(
         self, kind: str, found: str, expected: str, resource=None, field_name=None, key=None
@@ -361,11 +362,43 @@ class _DescriptorCheck:
                     field_name,
                 )
 
+    def control_characters(self, value: object, where: str) -> None:
+        """Descriptor text reaches the pages (titles, enum values, version): plain text only."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.control_characters(item, f"{where}.{key}" if where else str(key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.control_characters(item, f"{where}[{i}]")
+        elif isinstance(value, str) and _CONTROL.search(value):
+            bad = _CONTROL.search(value)
+            assert bad is not None
+            # Locate by the resource (and field) the text belongs to, where it belongs to one.
+            place = re.match(r"resources\[(\d+)\](?:\.schema\.fields\[(\d+)\])?", where)
+            resource = field_name = None
+            if place and isinstance(self.resources, list):
+                r = self.resources[int(place.group(1))]
+                resource = r.get("name") if isinstance(r, dict) else None
+                if place.group(2) is not None and isinstance(r, dict):
+                    fields = (r.get("schema") or {}).get("fields") or []
+                    f = fields[int(place.group(2))] if isinstance(fields, list) else None
+                    field_name = f.get("name") if isinstance(f, dict) else None
+            self.add(
+                "control-character",
+                f"U+{ord(bad.group()):04X} in {where}",
+                "text without control characters (line breaks and tabs are fine)",
+                resource,
+                field_name,
+                key=None if resource else where.split(".")[0].split("[")[0],
+            )
+
     def check(self, d: object) -> list[Problem]:
         if not isinstance(d, dict):
             self.add("descriptor-error", type(d).__name__, "a JSON object")
             return self.problems
         self.unknown_keys(d, _PACKAGE_KEYS, "package")
+        self.resources = d.get("resources")
+        self.control_characters(d, "")
         if d.get("profile", "tabular-data-package") not in ("tabular-data-package", "data-package"):
             self.add(
                 "unsupported-feature",
@@ -376,10 +409,6 @@ class _DescriptorCheck:
         for key in ("name", "title", "version", "description"):
             if key in d and not isinstance(d[key], str):
                 self.add("descriptor-error", f"{key} {d[key]!r}", f"{key} as text", key=key)
-            elif key in d and _CONTROL.search(d[key]):
-                self.add(
-                    "control-character", f"{key} with a control character", "plain text", key=key
-                )
         if "lastModified" in d and not _check_date_text(d["lastModified"]):
             self.add(
                 "descriptor-error",
@@ -476,8 +505,7 @@ class _DescriptorCheck:
                 )
                 continue
             if _CONTROL.search(fname) or "\n" in fname or "\t" in fname:
-                self.add("control-character", "a field name with a control character", "text")
-                continue
+                continue  # Reported by control_characters().
             if fname in seen:
                 self.add("descriptor-error", f"field {fname!r} twice", "unique names", name, fname)
                 continue
@@ -558,7 +586,7 @@ class _DescriptorCheck:
             return (
                 isinstance(value, list)
                 and bool(value)
-                and all(isinstance(v, str) and v and not _CONTROL.search(v) for v in value)
+                and all(isinstance(v, str) and v for v in value)
                 and len(set(value)) == len(value)
             )
         if key == "pattern":
