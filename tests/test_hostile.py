@@ -270,9 +270,7 @@ DESCRIPTOR_ATTACKS: dict[str, tuple[Callable[[dict], object], str]] = {
 def test_descriptor_attacks_are_problems(attack: str, data_copy: Path) -> None:
     change, kind = DESCRIPTOR_ATTACKS[attack]
     edit_descriptor(data_copy, change)
-    result = run_cli(data_copy)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    problems = problems_of(data_copy)
+    problems = problems_of(data_copy)  # Must not raise: every attack is a problem.
     assert {p.kind for p in problems} == {kind or "unsupported-feature"}, problems
     assert all(p.file == "datapackage.json" and p.line for p in problems), problems
     with pytest.raises(DataValidationError):
@@ -394,11 +392,11 @@ def test_cell_attacks_are_problems_with_file_line_and_column(attack: str, data_c
 EDGE_VALUES = {
     "integer": [
         "0", "-0", "+5", "007", str(2**63 - 1), str(-(2**63)), str(2**63), "1_000", "\u0661",
-        "1.0", " 1", "1e3", "9" * 40, "",
+        "1.0", " 1", "1e3", "9" * 40, "9" * 5000, "-" + "0" * 30 + "1", "",
     ],
     "number": [
         "0", "-0.0", ".5", "5.", "1e308", "1e309", "1.7976931348623157e308", "-1e-320", "nan",
-        "inf", "1_000.5", "\u0661.\u0665", "1,5", " 2", "0x10", "",
+        "inf", "1_000.5", "\u0661.\u0665", "1,5", " 2", "0x10", "9" * 5000, "1" + "0" * 400, "",
     ],
     "date": [
         "1677-09-22", "1677-09-21", "2262-04-11", "2262-04-12", "0001-01-01", "9999-12-31",

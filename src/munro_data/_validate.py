@@ -703,7 +703,9 @@ def _convert(f: Field, raw: str, pattern: SafePattern | None) -> tuple[object, s
                 "a whole number in ASCII digits (no spaces, '_' or separators)",
                 "type-error",
             )
-        value: object = int(raw)
+        # Past 19 digits it cannot fit 64 bits; and int() refuses strings over 4300 digits.
+        digits = raw.lstrip("+-").lstrip("0")
+        value: object = int(raw) if len(digits) <= 19 else INT_MAX + 1
         if not INT_MIN <= value <= INT_MAX:
             return None, f"a whole number from {INT_MIN} to {INT_MAX}", "out-of-range"
     elif f.type == "number":
@@ -711,7 +713,7 @@ def _convert(f: Field, raw: str, pattern: SafePattern | None) -> tuple[object, s
             return (
                 None,
                 "a number (ASCII digits, optional decimal point, no units or commas)",
-                ("type-error"),
+                "type-error",
             )
         value = float(raw)
         if not math.isfinite(value):
