@@ -27,16 +27,59 @@ def test_normalise(raw: str, normalised: str) -> None:
 
 
 def test_ellipsis_joins_fragments_in_order() -> None:
-    source = "Alpha beta gamma. Delta epsilon."
-    assert provenance.find_quote("alpha beta ... delta", source)
-    assert provenance.find_quote("alpha beta … delta", source)
-    assert not provenance.find_quote("delta ... alpha", source)
+    source = "Alpha beta gamma delta. Epsilon zeta eta theta iota."
+    assert provenance.find_quote("alpha beta gamma delta ... zeta eta theta iota", source)
+    assert provenance.find_quote("alpha beta gamma delta … zeta eta theta iota", source)
+    assert not provenance.find_quote("zeta eta theta iota ... alpha beta gamma delta", source)
+
+
+@pytest.mark.parametrize(
+    "quote", ["a", ".", ".*", "   ", "...", "the ... the", "alpha beta gamma ... delta", "…"]
+)
+def test_trivial_quotes_are_not_found(quote: str) -> None:
+    source = "Alpha beta gamma. Delta epsilon. The end .* of ... the text."
+    assert provenance.too_short(quote) is not None
+    assert not provenance.find_quote(quote, source)
+
+
+def test_every_real_quote_is_long_enough() -> None:
+    report = munro_data.validate()
+    assert not [p for p in report.problems if p.kind == "quote-too-short"]
 
 
 def test_nearest_passage_points_at_the_likely_original() -> None:
     source = provenance.normalise("Intro text. The Government accepts this recommendation. Outro.")
     nearest = provenance.nearest_passage("the government accept this recommendation", source)
     assert "the government accepts this recommendation" in nearest
+
+
+def test_a_long_wrong_quote_is_refused_fast_and_briefly(data_copy: Path) -> None:
+    """100 KB of wrong quote: rejected in well under a second, with a one-line message."""
+    import time
+
+    from conftest import read_rows, write_rows
+
+    path = data_copy / "responses.csv"
+    header, rows = read_rows(path)
+    rows[0]["quote"] = " ".join(f"word{i % 997} different{i}" for i in range(6000))[:100_000]
+    assert len(rows[0]["quote"]) >= 99_000
+    write_rows(path, header, rows)
+    started = time.perf_counter()
+    problems = munro_data.validate(data_copy).problems
+    elapsed = time.perf_counter() - started
+    assert [p.kind for p in problems] == ["quote-not-found"]
+    assert elapsed < 1.0, elapsed
+    assert len(str(problems[0])) < 400, str(problems[0])
+
+
+def test_nearest_passage_is_linear() -> None:
+    import time
+
+    source = provenance.normalise("lorem ipsum dolor sit amet " * 40_000)  # about 1 MB
+    started = time.perf_counter()
+    nearest = provenance.nearest_passage("dolor sit amet consectetur " * 4000, source, width=80)
+    assert time.perf_counter() - started < 1.0
+    assert len(nearest) <= 80
 
 
 def test_every_quote_is_found_in_its_source() -> None:

@@ -23,8 +23,19 @@ def data() -> dict[str, pd.DataFrame]:
     return munro_data.load_all()
 
 
-def test_list_tables_matches_the_descriptor() -> None:
-    assert munro_data.list_tables() == list(TABLES)
+def test_list_tables_matches_the_descriptor(data_copy) -> None:
+    """list_tables() follows the descriptor's resources, read here without the package."""
+    import json
+
+    path = data_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    names = [r["name"] for r in descriptor["resources"]]
+    assert munro_data.list_tables(data_copy) == names
+    assert names[:3] == ["sources", "themes", "actors"]
+    # Reordered in the descriptor, reordered in the list.
+    descriptor["resources"].reverse()
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    assert munro_data.list_tables(data_copy) == names[::-1]
 
 
 @pytest.mark.parametrize("name", TABLES)

@@ -117,7 +117,10 @@ def quote_not_in_source(data: Path) -> str:
 
 def missing_source_file(data: Path) -> str:
     (data / "sources" / "derby-2013.txt").unlink()
-    return "sources.csv, line 4, column 'file': found 'sources/derby-2013.txt'; expected a readable"
+    return (
+        "sources.csv, line 4, column 'file': found 'sources/derby-2013.txt'; expected an existing "
+        "file"
+    )
 
 
 BROKEN = {
@@ -141,9 +144,31 @@ BROKEN = {
     "source text missing": missing_source_file,
 }
 
+# The stable kind of each case's problem: what callers and these tests rely on.
+KIND = {
+    "missing column": "missing-label",
+    "extra unknown column": "extra-label",
+    "empty file": "blank-table",
+    "header only": "blank-table",
+    "duplicate key": "primary-key",
+    "unknown rec_id": "foreign-key",
+    "rec_id not a number": "type-error",
+    "bad enum value": "constraint-error",
+    "bad date": "type-error",
+    "impossible date": "type-error",
+    "required cell empty": "constraint-error",
+    "unknown source_id": "foreign-key",
+    "unknown actor": "foreign-key",
+    "number with units": "type-error",
+    "quote not in its source": "quote-not-found",
+    "file in Latin-1": "encoding-error",
+    "stray delimiter": "extra-cell",
+    "source text missing": "missing-file",
+}
+
 EXPECTED_TAIL = {
     "unknown rec_id": "; expected one of the rec_id values in recommendations.csv",
-    "rec_id not a number": "; expected a whole number",
+    "rec_id not a number": "; expected a whole number in ASCII digits",
     "bad enum value": "; expected one of strong_support, support, qualified_support, undecided, "
     "concern, oppose",
     "bad date": "; expected a date as YYYY-MM-DD",
@@ -171,6 +196,13 @@ def test_broken_copy_is_refused_with_its_message(case: str, data_copy: Path) -> 
     assert expected in result.stderr, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert snapshot(data_copy) == before, "validation must not write anything"
+    kinds = {p.kind for p in munro_data.validate(data_copy).problems}
+    assert kinds == {KIND[case]}, kinds
+
+
+def test_every_case_has_a_kind() -> None:
+    assert set(KIND) == set(BROKEN)
+    assert set(KIND.values()) <= set(munro_data.KINDS)
 
 
 @pytest.mark.parametrize("case", ["unknown rec_id", "bad enum value", "bad date"])
@@ -184,8 +216,10 @@ def test_loader_raises_the_same_problems(case: str, data_copy: Path) -> None:
 def test_every_problem_in_a_file_is_reported_at_once(data_copy: Path) -> None:
     for index, value in [(0, "suport"), (5, "maybe"), (9, "")]:
         set_cell("responses", index, "stance", value)(data_copy)
-    problems = [str(p) for p in munro_data.validate(data_copy).problems]
-    assert len([p for p in problems if "column 'stance'" in p]) == 3, problems
+    problems = munro_data.validate(data_copy).problems
+    stance = [p for p in problems if p.column == "stance"]
+    assert [p.kind for p in stance] == ["constraint-error"] * 3, problems
+    assert [p.found for p in stance] == ["suport", "maybe", "an empty cell"]
 
 
 def test_single_table_loader_reports_its_table(data_copy: Path) -> None:
@@ -225,13 +259,40 @@ def test_missing_descriptor_is_a_message_not_a_traceback(tmp_path: Path) -> None
     result = run_validate(tmp_path)
     assert result.returncode == 1
     assert "datapackage.json" in result.stderr and "Traceback" not in result.stderr
+    assert "[missing-descriptor]" in result.stderr
+    assert [p.kind for p in munro_data.validate(tmp_path).problems] == ["missing-descriptor"]
+
+
+def test_missing_data_folder_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    result = run_validate(tmp_path / "nowhere")
+    assert result.returncode == 1
+    assert "[missing-folder]" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "loader", [munro_data.load_responses, munro_data.load_all, munro_data.list_tables]
+)
+def test_loading_from_a_folder_without_data_is_a_clear_error(loader, tmp_path: Path) -> None:
+    with pytest.raises(DataValidationError, match="datapackage.json") as raised:
+        loader(tmp_path)
+    assert not isinstance(raised.value, FileNotFoundError)
+    assert [p.kind for p in raised.value.problems] == ["missing-descriptor"]
+
+
+def test_missing_table_file_is_a_problem(data_copy: Path) -> None:
+    (data_copy / "themes.csv").unlink()
+    problems = munro_data.validate(data_copy).problems
+    assert [(p.file, p.kind) for p in problems] == [("themes.csv", "missing-file")]
+    with pytest.raises(DataValidationError):
+        munro_data.load_themes(data_copy)
 
 
 def test_unreadable_descriptor(data_copy: Path) -> None:
     (data_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
     result = run_validate(data_copy)
     assert result.returncode == 1
-    assert "datapackage.json: found 'an unreadable descriptor" in result.stderr
+    assert "datapackage.json, line 1: found 'Expecting property name" in result.stderr
+    assert "[descriptor-error]" in result.stderr
 
 
 def test_data_dir_comes_from_the_environment(data_copy: Path, monkeypatch) -> None:

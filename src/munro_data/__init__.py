@@ -18,13 +18,22 @@ import os
 
 import pandas as pd
 
-from ._package import read_tables, resolve_data_dir
-from ._validate import DataValidationError, PackageReport, Problem, _record_read, check_package
+from ._package import PathRefused, read_inside, resolve_data_dir
+from ._validate import (
+    KINDS,
+    DataValidationError,
+    PackageReport,
+    Problem,
+    _record_read,
+    check_package,
+    load_package,
+)
 from .provenance import find_quote, normalise
 
 __all__ = [
     "DataValidationError",
     "Problem",
+    "KINDS",
     "PackageReport",
     "resolve_data_dir",
     "list_tables",
@@ -53,10 +62,16 @@ __all__ = [
 def list_tables(data_dir: str | os.PathLike | None = None) -> list[str]:
     """Names of the tables the data package declares, in its order.
 
+    Raises :class:`DataValidationError` when the folder or its descriptor is missing or wrong.
+
     >>> list_tables()[:3]
     ['sources', 'themes', 'actors']
     """
-    return list(read_tables(resolve_data_dir(data_dir)))
+    folder = resolve_data_dir(data_dir)
+    tables, problems = load_package(folder)
+    if problems:
+        raise DataValidationError(problems, folder)
+    return list(tables)
 
 
 def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -98,10 +113,22 @@ def load_all(data_dir: str | os.PathLike | None = None) -> dict[str, pd.DataFram
 
 
 def codebook(data_dir: str | os.PathLike | None = None) -> str:
-    """The coding rules (``CODEBOOK.md`` of the data folder), or "" if it has none."""
-    path = resolve_data_dir(data_dir) / "CODEBOOK.md"
-    _record_read(f"file:{path.name}")
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    """The coding rules (``CODEBOOK.md`` of the data folder), or "" if it has none.
+
+    Raises :class:`DataValidationError` if the name leads out of the folder (a symlink) or to
+    something other than a UTF-8 file.
+    """
+    folder = resolve_data_dir(data_dir)
+    _record_read("file:CODEBOOK.md")
+    try:
+        return read_inside(folder, "CODEBOOK.md").decode("utf-8")
+    except PathRefused as refused:
+        if refused.kind == "missing-file":
+            return ""
+        problem = Problem("CODEBOOK.md", None, None, None, refused.reason, refused.kind)
+    except UnicodeDecodeError:
+        problem = Problem("CODEBOOK.md", None, None, None, "UTF-8 text", "encoding-error")
+    raise DataValidationError([problem], folder)
 
 
 def source_text(source_id: str, data_dir: str | os.PathLike | None = None) -> str:
@@ -112,7 +139,14 @@ def source_text(source_id: str, data_dir: str | os.PathLike | None = None) -> st
         raise ValueError(
             f"unknown source {source_id!r}; the sources are: {', '.join(sources.index)}"
         )
-    return (folder / sources.loc[source_id, "file"]).read_text(encoding="utf-8")
+    # load_sources checked the row; validate() checks that the file is inside and readable.
+    try:
+        return read_inside(folder, sources.loc[source_id, "file"]).decode("utf-8")
+    except (PathRefused, UnicodeDecodeError) as error:
+        reason = getattr(error, "reason", "a UTF-8 text")
+        kind = getattr(error, "kind", "source-error")
+        problem = Problem("sources.csv", None, "file", sources.loc[source_id, "file"], reason, kind)
+        raise DataValidationError([problem], folder) from None
 
 
 def load_sources(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,65 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     if data_dir is None:
         data_dir = os.environ.get(DATA_DIR_ENV) or REPO_DATA_DIR
     return Path(data_dir).expanduser().resolve()
+
+
+class PathRefused(ValueError):
+    """A path the data names that may not be read; ``kind`` is the validator's problem kind."""
+
+    def __init__(self, kind: str, reason: str):
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
+def resolve_inside(data_dir: Path, relative: object) -> Path:
+    """The real path of a regular file that ``relative`` names inside ``data_dir``.
+
+    Data may come from someone else, so a path it names must stay inside its folder: no
+    absolute path, no ``..``, no symlink leading out, and only regular files (a FIFO would hang
+    the reader, a device could be endless). Raises :class:`PathRefused` saying why; the reason
+    never quotes the target's content.
+    """
+    if not isinstance(relative, str) or not relative.strip():
+        raise PathRefused("path-error", "a relative path as text")
+    if "\0" in relative or "\\" in relative:
+        raise PathRefused("path-error", "a path with '/' between its parts (no NUL, no backslash)")
+    if relative.startswith("/") or ":" in relative.split("/")[0]:
+        raise PathRefused("path-error", "a path relative to the data folder, not an absolute one")
+    if ".." in relative.split("/"):
+        raise PathRefused("path-error", "a path inside the data folder (no '..')")
+    root = Path(os.path.realpath(data_dir))
+    target = Path(os.path.realpath(root / relative))
+    if not target.is_relative_to(root):
+        raise PathRefused(
+            "path-error", "a path that stays inside the data folder (a symlink leads out)"
+        )
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        raise PathRefused("missing-file", "an existing file") from None
+    except OSError as error:
+        raise PathRefused("path-error", f"a readable file ({error.strerror})") from None
+    if not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "a special file (FIFO, socket or device)"
+        raise PathRefused("path-error", f"a regular file, not {what}")
+    return target
+
+
+def read_inside(data_dir: Path, relative: object) -> bytes:
+    """The bytes of a regular file inside ``data_dir`` (see :func:`resolve_inside`)."""
+    target = resolve_inside(data_dir, relative)
+    # O_NONBLOCK: if the file was swapped for a FIFO after the check, opening must not hang;
+    # O_NOFOLLOW: nor may it have become a symlink. fstat then checks what was really opened.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(target, flags)
+    except OSError as error:
+        raise PathRefused("path-error", f"a readable file ({error.strerror})") from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise PathRefused("path-error", "a regular file")
+        return f.read()
 
 
 @dataclass(frozen=True)
@@ -107,16 +167,36 @@ class Table:
         )
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            # json.loads would keep the last silently; a second "schema" is a mistake to report.
+            raise ValueError(f"the key {key!r} twice in one object")
+        seen[key] = value
+    return seen
+
+
 @cache
-def _read_descriptor(path: Path, mtime_ns: int) -> dict:
+def _read_descriptor(path: Path, mtime_ns: int) -> tuple[str, dict]:
     # mtime is part of the cache key so an edited descriptor is read again.
-    return json.loads(path.read_text(encoding="utf-8"))
+    text = read_inside(path.parent, path.name).decode("utf-8-sig")
+    return text, json.loads(text, object_pairs_hook=_no_duplicate_keys)
+
+
+def read_descriptor_text(data_dir: Path) -> tuple[str, dict]:
+    """The text and parsed content of ``datapackage.json`` (raises PathRefused / ValueError)."""
+    path = Path(data_dir) / DESCRIPTOR
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0  # read_inside says what is wrong.
+    return _read_descriptor(path, mtime)
 
 
 def read_descriptor(data_dir: Path) -> dict:
-    """The parsed ``datapackage.json`` of a data folder (raises OSError / ValueError)."""
-    path = data_dir / DESCRIPTOR
-    return _read_descriptor(path, path.stat().st_mtime_ns)
+    """The parsed ``datapackage.json`` of a data folder (raises PathRefused / ValueError)."""
+    return read_descriptor_text(data_dir)[1]
 
 
 def read_tables(data_dir: Path) -> dict[str, Table]:

@@ -11,7 +11,8 @@ import pandas as pd
 import plotly
 
 from .. import load_all
-from .._package import read_tables
+from .._package import DESCRIPTOR, PathRefused, read_inside
+from .._validate import FORMULA_START, load_package
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 WORKBOOK = "munro-review-tracker.xlsx"
@@ -26,36 +27,70 @@ def prepare(project_dir: Path, data_dir: Path) -> None:
         shutil.copy2(PLOTLY_JS, target)
 
     downloads = project_dir / "downloads"
-    digest = _data_digest(data_dir)
+    files = _download_files(data_dir)
+    digest = _data_digest(data_dir, files)
     stamp = downloads / ".data-digest"
     if stamp.is_file() and stamp.read_text() == digest:
         return  # The downloads were made from this very data.
     if downloads.exists():
         shutil.rmtree(downloads)
     downloads.mkdir()
-    tables = read_tables(data_dir)
-    for table in tables.values():
-        shutil.copy2(data_dir / table.path, downloads / Path(table.path).name)
-    shutil.copy2(data_dir / "datapackage.json", downloads / "datapackage.json")
+    for relative, content in files.items():
+        (downloads / Path(relative).name).write_bytes(content)
+    write_workbook(load_all(data_dir), downloads / WORKBOOK)
+    stamp.write_text(digest)
+
+
+def _download_files(data_dir: Path) -> dict[str, bytes]:
+    """The files offered for download, by their path in the data folder, read from inside it.
+
+    Only files inside the data folder are read (see ``_package.resolve_inside``): a descriptor
+    ``path`` that leads elsewhere must never publish that file.
+    """
+    tables, problems = load_package(data_dir)
+    if problems:
+        raise ValueError(f"{data_dir}: {problems[0]}")
+    files = {}
+    for relative in [t.path for t in tables.values()] + [DESCRIPTOR]:
+        files[relative] = read_inside(data_dir, relative)
     for extra in ("CODEBOOK.md", "README.md"):
-        if (data_dir / extra).exists():
-            shutil.copy2(data_dir / extra, downloads / extra)
-    frames = load_all(data_dir)
-    with pd.ExcelWriter(downloads / WORKBOOK, engine="openpyxl") as writer:
+        try:
+            files[extra] = read_inside(data_dir, extra)
+        except PathRefused as refused:
+            if refused.kind != "missing-file":
+                raise ValueError(f"{data_dir / extra}: expected {refused.reason}") from None
+    return files
+
+
+def _data_digest(data_dir: Path, files: dict[str, bytes]) -> str:
+    h = hashlib.sha256(str(data_dir).encode())
+    for relative in sorted(files):
+        h.update(relative.encode() + b"\0" + hashlib.sha256(files[relative]).digest())
+    return h.hexdigest()
+
+
+def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    """One sheet per table; text is always text, never a formula.
+
+    A cell such as ``=HYPERLINK("http://...","Ofsted")`` would otherwise be stored as a formula
+    that runs when the workbook is opened. Every string cell is stored as a string, and those
+    beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are also marked
+    "quote prefix", so Excel keeps them as text when the cell is edited.
+    """
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in frames.items():
             out = frame.copy()
             for column in out.columns:
                 if pd.api.types.is_datetime64_any_dtype(out[column]):
                     out[column] = out[column].dt.date  # Dates, not midnight timestamps.
             out.to_excel(writer, sheet_name=name[:31], index=False)
-    stamp.write_text(digest)
-
-
-def _data_digest(data_dir: Path) -> str:
-    h = hashlib.sha256(str(data_dir).encode())
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
-        h.update(str(path.relative_to(data_dir)).encode() + path.read_bytes())
-    return h.hexdigest()
+            for row in writer.sheets[name[:31]].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" or (
+                        isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)
+                    ):
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
 
 
 # Quarto 1.7 adds require.js and jQuery from a CDN to every page with HTML outputs
