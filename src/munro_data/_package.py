@@ -17,7 +17,12 @@ DATA_DIR_ENV = "MUNRO_DATA_DIR"
 DESCRIPTOR = "datapackage.json"
 
 # The repository's data/ folder, found from this file so the working directory never matters.
-REPO_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+_CHECKOUT = Path(__file__).resolve().parents[2]
+# The repository's data/ folder, found from this file so the working directory never matters;
+# an installed package (not a checkout) uses the data/ of the folder it is run in.
+REPO_DATA_DIR = (
+    _CHECKOUT / "data" if (_CHECKOUT / "data" / DESCRIPTOR).is_file() else Path.cwd() / "data"
+)
 
 
 def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:

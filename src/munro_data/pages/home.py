@@ -127,6 +127,11 @@ def glance_table(ctx: Context) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     """
     recs = ctx.recommendations.set_index("rec_id").loc[ctx.recs_in_theme_order].reset_index()
     glance = recs[["rec_id", "title"]].copy()
+    # Each title links to the recommendation's own page (Markdown, the title escaped for it).
+    glance["title"] = [
+        f"[{md(title)}](notebooks/rec-{rec:02d}.html)"
+        for rec, title in zip(recs["rec_id"], recs["title"], strict=True)
+    ]
     glance["theme"] = recs["theme_id"].map(ctx.theme_title)
     government = ctx.responses[ctx.responses["actor_id"] == "government"].set_index("rec_id")
     words = {
@@ -164,6 +169,7 @@ def glance(ctx: Context) -> GT:
     frame, status_columns, codes = glance_table(ctx)
     table = gt_table(frame, "tbl-glance", rowname_col="rec_id", groupname_col="theme")
     table = table.cols_label(title="Recommendation", government="Government response")
+    table = table.fmt_markdown(columns="title")
     table = table.tab_stubhead("No.").sub_missing(missing_text="No response recorded")
     for column in status_columns:
         table = colour_cells(table, column, codes[column], _palette.STATUS)

@@ -84,6 +84,7 @@ def explorer(ctx: Context) -> Html:
             "stance": str(row.stance),
             "status": str(row.status),
             "rec_id": row.rec_id,
+            "href": page_href(row.rec_id),
             "title": row.title,
             "actor_name": ctx.actor_name[row.actor_id],
             "stance_label": ctx.stance_label.get(str(row.stance), str(row.stance)),
@@ -163,27 +164,48 @@ def status_strip(ctx: Context, rec_id: int) -> str:
     return "*Over time:* " + " → ".join(steps) + "."
 
 
-def recommendation_section(ctx: Context, rec_id: int) -> Prose:
-    """Status now, text, argument, stances, commitments and progress of one recommendation."""
+def page_href(rec_id: int) -> str:
+    """A recommendation's page, relative to the other pages under notebooks/."""
+    return f"rec-{int(rec_id):02d}.html"
+
+
+def rec_page_heading(ctx: Context, rec_id: int) -> Prose:
+    """The page's opening: its title, then the answer in one sentence and the path to it."""
     rec = ctx.recommendations.set_index("rec_id").loc[rec_id]
-    pool_label = f"Local authorities ({len(ctx.pooled)})"
-    lines = [
-        f"## {rec_id}. {md(rec['title'])} {{#rec-{rec_id}}}",
-        "",
-        status_now_sentence(ctx, rec_id),
-        "",
-        status_strip(ctx, rec_id),
-        "",
-        f"*Theme: {md(ctx.theme_title[rec['theme_id']])}. Addressed to:"
-        f" {md(rec['addressed_to'])}.*",
-        "",
-        *_quoted_text(rec["text"]),
-        "",
-        f"**Munro's argument.** {md(rec['munro_argument'])}",
-        "",
-        "**Stances**",
-        "",
-    ]
+    return Prose(
+        "\n".join(
+            [
+                f"## {md(rec['title'])} {{#summary}}",
+                "",
+                status_now_sentence(ctx, rec_id),
+                "",
+                status_strip(ctx, rec_id),
+            ]
+        )
+    )
+
+
+def rec_page_text(ctx: Context, rec_id: int) -> Prose:
+    rec = ctx.recommendations.set_index("rec_id").loc[rec_id]
+    return Prose(
+        "\n".join(
+            [
+                "## What Munro recommended {#text}",
+                "",
+                f"*Theme: {md(ctx.theme_title[rec['theme_id']])}. Addressed to:"
+                f" {md(rec['addressed_to'])}.*",
+                "",
+                *_quoted_text(rec["text"]),
+                "",
+                f"**Munro's argument.** {md(rec['munro_argument'])}",
+            ]
+        )
+    )
+
+
+def rec_page_stances(ctx: Context, rec_id: int) -> Prose:
+    """The Government's answer first, then every other actor's stance with its quote."""
+    lines = ["## Who said what {#stances}", ""]
     mine = ctx.responses[ctx.responses["rec_id"] == rec_id]
     for actor in ctx.responding:
         for row in mine[mine["actor_id"] == actor].itertuples():
@@ -193,35 +215,95 @@ def recommendation_section(ctx: Context, rec_id: int) -> Prose:
             )
     if ctx.pooled:
         theirs = mine[mine["actor_id"].isin(ctx.pooled)]["stance"].astype(str).value_counts()
-        lines.append(f"- **{pool_label}:** {counts_phrase(theirs, ctx.stance_label)}.")
-    promised = ctx.outcomes[ctx.outcomes["rec_id"] == rec_id]
-    if len(promised):
-        lines += ["", "**Commitments**", ""]
-        for c in promised.itertuples():
-            when = f", *{md(c.due_text)}*" if pd.notna(c.due_text) else ""
-            lines.append(
-                f"- {md(ctx.actor_name[c.actor_id])}: {md(c.description)}{when}."
-                f" {analysis.OUTCOME_LABELS[c.outcome]}."
-            )
-    reported = ctx.progress[ctx.progress["rec_id"] == rec_id].sort_values(["as_of", "progress_id"])
-    pooled_reports = reported[reported["reported_by"].isin(ctx.pooled)]
-    reported = reported[~reported["reported_by"].isin(ctx.pooled)]
-    if len(reported):
-        lines += ["", "**Progress reported**", ""]
-        for p in reported.itertuples():
-            lines.append(
-                f"- {p.as_of:%B %Y}, {md(ctx.actor_name[p.reported_by])} ({p.scope}):"
-                f" **{md(ctx.status_text(p.status))}.** {md(p.detail)}"
-                f" \u201c{md(p.quote)}\u201d ({md(ctx.cite(p.source_id))})"
-            )
-    if len(pooled_reports):
-        last = pooled_reports.sort_values("as_of").groupby("reported_by").tail(1)
-        counts = last["status"].astype(str).value_counts()
         lines.append(
-            f"- {pool_label}, latest update of each: {counts_phrase(counts, ctx.status_label)}."
+            f"- **Local authorities ({len(ctx.pooled)}):**"
+            f" {counts_phrase(theirs, ctx.stance_label)}."
+        )
+    missing = [a for a in ctx.responding if a not in set(mine["actor_id"])]
+    if missing:
+        lines.append(
+            f"- No position recorded for {', '.join(md(ctx.actor_name[a]) for a in missing)}."
         )
     return Prose("\n".join(lines))
 
 
-def each_recommendation(ctx: Context) -> list[Prose]:
-    return [recommendation_section(ctx, rec) for rec in sorted(ctx.recommendations["rec_id"])]
+def rec_page_commitments(ctx: Context, rec_id: int) -> Prose:
+    promised = ctx.outcomes[ctx.outcomes["rec_id"] == rec_id]
+    lines = ["## What was promised {#commitments}", ""]
+    if promised.empty:
+        lines.append("No dated or undated commitment on this recommendation is in the data.")
+    for c in promised.sort_values(["due_date", "commitment_id"]).itertuples():
+        when = f", *{md(c.due_text)}*" if pd.notna(c.due_text) else ", no date promised"
+        lines.append(
+            f"- {md(ctx.actor_name[c.actor_id])}: {md(c.description)}{when}."
+            f" **{analysis.OUTCOME_LABELS[c.outcome]}.** \u201c{md(c.quote)}\u201d"
+            f" ({md(ctx.cite(c.source_id))})"
+        )
+    return Prose("\n".join(lines))
+
+
+def rec_page_progress(ctx: Context, rec_id: int) -> Prose:
+    """Every progress claim in date order, with who made it."""
+    reported = ctx.progress[ctx.progress["rec_id"] == rec_id].sort_values(["as_of", "progress_id"])
+    pooled_reports = reported[reported["reported_by"].isin(ctx.pooled)]
+    reported = reported[~reported["reported_by"].isin(ctx.pooled)]
+    lines = ["## What was reported {#progress}", ""]
+    if reported.empty and pooled_reports.empty:
+        lines.append("No later report in the data mentions this recommendation.")
+    for p in reported.itertuples():
+        lines.append(
+            f"- {p.as_of:%d %B %Y}, {md(ctx.actor_name[p.reported_by])} ({p.scope}):"
+            f" **{md(ctx.status_text(p.status))}.** {md(p.detail)}"
+            f" \u201c{md(p.quote)}\u201d ({md(ctx.cite(p.source_id))})"
+        )
+    if len(pooled_reports):
+        last = pooled_reports.sort_values("as_of").groupby("reported_by").tail(1)
+        counts = last["status"].astype(str).value_counts()
+        lines.append(
+            f"- Local authorities ({len(ctx.pooled)}), latest update of each:"
+            f" {counts_phrase(counts, ctx.status_label)}."
+        )
+    return Prose("\n".join(lines))
+
+
+def rec_page_links(ctx: Context, rec_id: int) -> Prose:
+    """Previous and next recommendation, and the way back to the index."""
+    order = sorted(ctx.recommendations["rec_id"])
+    at = order.index(rec_id)
+    parts = []
+    if at > 0:
+        parts.append(f"[\u2190 {md(ctx.rec_label(order[at - 1]))}]({page_href(order[at - 1])})")
+    parts.append("[All recommendations](01-recommendations.html#each)")
+    if at + 1 < len(order):
+        parts.append(f"[{md(ctx.rec_label(order[at + 1]))} \u2192]({page_href(order[at + 1])})")
+    return Prose(" \u00b7 ".join(parts))
+
+
+def recommendation_page(ctx: Context, rec_id: int) -> list[Prose]:
+    """The whole page of one recommendation."""
+    return [
+        rec_page_heading(ctx, rec_id),
+        rec_page_text(ctx, rec_id),
+        rec_page_stances(ctx, rec_id),
+        rec_page_commitments(ctx, rec_id),
+        rec_page_progress(ctx, rec_id),
+        rec_page_links(ctx, rec_id),
+    ]
+
+
+def index_entry(ctx: Context, rec_id: int) -> str:
+    latest = latest_status(ctx)
+    title = md(ctx.rec_title[rec_id])
+    now = (
+        f"{md(ctx.status_text(latest.loc[rec_id, 'status']))}"
+        f" ({md(ctx.actor_name.get(latest.loc[rec_id, 'reported_by'], ''))},"
+        f" {latest.loc[rec_id, 'as_of']:%B %Y})"
+        if rec_id in latest.index
+        else "no status reported"
+    )
+    return f"{rec_id}. [{title}]({page_href(rec_id)}) \u2014 status now: {now}."
+
+
+def each_recommendation(ctx: Context) -> Prose:
+    """The index of the recommendations' own pages, each with its status now."""
+    return Prose("\n".join(index_entry(ctx, rec) for rec in sorted(ctx.recommendations["rec_id"])))

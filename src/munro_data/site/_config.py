@@ -10,6 +10,8 @@ import yaml
 
 from .._package import REPO_DATA_DIR
 
+# The website project: the checkout this package lives in, or, for an installed package, the
+# folder it is run in (which holds _quarto.yml, the notebooks and data/).
 PROJECT_DIR = REPO_DATA_DIR.parent
 
 
@@ -34,13 +36,19 @@ class SiteConfig:
     project_dir: Path
     title: str
     description: str
-    pages: tuple[Page, ...]
+    pages: tuple[Page, ...]  # Every page, in the render list's order (globs expanded).
+    nav: tuple[Page, ...]  # The pages in the navbar, in its order.
     footer_left: str
     footer_right: str
     resources: tuple[str, ...]
 
 
-def read_config(project_dir: Path = PROJECT_DIR) -> SiteConfig:
+def read_config(project_dir: Path = PROJECT_DIR, notebook_root: Path | None = None) -> SiteConfig:
+    """The website as ``_quarto.yml`` describes it.
+
+    A render entry with a ``*`` (the recommendations' pages) is expanded against the folder
+    that holds the notebooks (``notebook_root``, by default the project), as Quarto does.
+    """
     config = yaml.safe_load((project_dir / "_quarto.yml").read_text(encoding="utf-8"))
     website = config["website"]
     nav = {item["href"]: item.get("text", item["href"]) for item in website["navbar"]["left"]}
@@ -50,11 +58,22 @@ def read_config(project_dir: Path = PROJECT_DIR) -> SiteConfig:
         project_dir=project_dir,
         title=website["title"],
         description=website.get("description", ""),
-        pages=tuple(Page(source, nav.get(source, source)) for source in render),
+        pages=tuple(
+            Page(source, nav.get(source, source))
+            for entry in render
+            for source in _expand(entry, notebook_root or project_dir)
+        ),
+        nav=tuple(Page(source, text) for source, text in nav.items()),
         footer_left=footer.get("left", ""),
         footer_right=footer.get("right", ""),
         resources=tuple(config["project"].get("resources", [])),
     )
+
+
+def _expand(entry: str, root: Path) -> list[str]:
+    if "*" not in entry:
+        return [entry]
+    return sorted(str(p.relative_to(root)) for p in root.glob(entry))
 
 
 def front_matter(nb: nbformat.NotebookNode) -> dict:

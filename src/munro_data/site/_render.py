@@ -152,7 +152,7 @@ def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path)
         "page_title": str(meta.get("title", page.nav_text)),
         "subtitle": meta.get("subtitle", ""),
         "root": page.root,
-        "nav": [{"href": p.output, "text": p.nav_text, "current": p == page} for p in config.pages],
+        "nav": [{"href": p.output, "text": p.nav_text, "current": p == page} for p in config.nav],
         "uses_plotly": uses_plotly(nb),
         "footer_left": config.footer_left,
         "footer_right": config.footer_right,

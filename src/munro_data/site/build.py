@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import DataValidationError, validate
 from .._package import resolve_data_dir
+from . import _recpages as recpages
 from ._assets import prepare
 from ._config import PROJECT_DIR, read_config
 from ._execute import run_changed
@@ -40,12 +41,17 @@ def build(
         f"data: {len(report.tables)} tables valid, {report.quotes_checked} quotes found ({data_dir})"
     )
 
-    config = read_config(project_dir)
-    notebooks = [project_dir / page.source for page in config.pages]
     root = executed_root(project_dir, data_dir)
     if root != project_dir:
         log(f"notebooks: other data, so executed copies go to {root}; tracked notebooks untouched")
         _copy_layout(project_dir, root)
+    # A page per recommendation in the data, made where the executed notebooks live.
+    made = recpages.sync(root, data_dir)
+    config = read_config(project_dir, notebook_root=root)
+    # The recommendations' notebooks are their own sources; the others come from the project.
+    notebooks = [
+        (root if root / page.source in made else project_dir) / page.source for page in config.pages
+    ]
     targets = [root / page.source for page in config.pages]
     if execute:
         run_changed(notebooks, data_dir, force=force, log=log, targets=targets)
