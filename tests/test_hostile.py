@@ -458,3 +458,71 @@ def test_the_workbook_holds_text_never_formulas(tmp_path: Path) -> None:
     assert [c.value.replace("\n", "\r") for c in cells] == payloads
     assert {c.data_type for c in cells} == {"s"}
     assert all(c.quotePrefix for c in cells)
+
+
+# -- Seeded fuzzing: no input makes the validator crash, and what it accepts loads ------------
+
+FUZZ_VALUES = [None, 1, -1, 1.5, True, "x", "", [], {}, [[1]], [{"a": 1}], "\x00", "../x", 2**70]
+FUZZ_BYTES = [b'"', b",", b"\n", b"\r", b"\x00", b"\x0c", b"=", b"\xff", b"9" * 30, b'""', b"\t"]
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            yield from _paths(item, (*prefix, key))
+
+
+def test_a_fuzzed_descriptor_never_crashes_the_validator(data_copy: Path) -> None:
+    import random
+
+    from munro_data import _validate
+
+    original = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    paths = list(_paths(original))[1:]
+    rng = random.Random(14)
+    for _ in range(150):
+        descriptor = json.loads(json.dumps(original))
+        for _ in range(rng.choice([1, 2, 3])):
+            *parents, last = rng.choice(paths)
+            try:
+                target = descriptor
+                for key in parents:
+                    target = target[key]
+                target[last] = json.loads(json.dumps(rng.choice(FUZZ_VALUES)))
+            except (KeyError, IndexError, TypeError):
+                pass  # An earlier change removed this path.
+        (data_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        _validate._CHECKED.clear()
+        report = munro_data.validate(data_copy)  # Must not raise.
+        assert all(p.kind in munro_data.KINDS for p in report.problems)
+        if report.ok:
+            munro_data.load_all(data_copy)
+
+
+def test_fuzzed_csv_bytes_never_crash_and_what_passes_exports(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    import random
+
+    from munro_data.site._assets import write_workbook
+
+    tables = ["actors.csv", "stances.csv", "figures.csv", "progress.csv", "sources.csv"]
+    originals = {t: (data_copy / t).read_bytes() for t in tables}
+    rng = random.Random(9)
+    for _ in range(100):
+        table = rng.choice(tables)
+        content = bytearray(originals[table])
+        for _ in range(rng.choice([1, 2, 4])):
+            i = rng.randrange(len(content))
+            if rng.random() < 0.3:
+                del content[i : i + rng.randint(1, 5)]
+            else:
+                content[i:i] = rng.choice(FUZZ_BYTES)
+        (data_copy / table).write_bytes(bytes(content))
+        report = munro_data.validate(data_copy)  # Must not raise.
+        assert all(p.kind in munro_data.KINDS and p.file for p in report.problems)
+        if report.ok:
+            write_workbook(munro_data.load_all(data_copy), tmp_path / "fuzz.xlsx")
+        (data_copy / table).write_bytes(originals[table])

@@ -366,7 +366,12 @@ class _DescriptorCheck:
         """Descriptor text reaches the pages (titles, enum values, version): plain text only."""
         if isinstance(value, dict):
             for key, item in value.items():
-                self.control_characters(item, f"{where}.{key}" if where else str(key))
+                path = f"{where}.{key}" if where else str(key)
+                if key in ("title", "description") and not isinstance(item, str):
+                    # Titles and descriptions are printed on the pages: text, nothing else.
+                    self.add("descriptor-error", f"{path} {str(item)[:40]}", "text", key=key)
+                    continue
+                self.control_characters(item, path)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 self.control_characters(item, f"{where}[{i}]")
@@ -511,10 +516,10 @@ class _DescriptorCheck:
                 continue
             seen.add(fname)
             self.field(f, name, fname)
-        pk = schema.get("primaryKey", [])
-        pk = [pk] if isinstance(pk, str) else pk
-        if not isinstance(pk, list) or any(k not in seen for k in pk) or len(set(pk)) != len(pk):
-            self.add("descriptor-error", f"primaryKey {pk!r}", f"fields of {name}", name)
+        pk = _names(schema.get("primaryKey", []))
+        if pk is None or any(k not in seen for k in pk) or len(set(pk)) != len(pk):
+            shown = str(schema.get("primaryKey"))[:60]
+            self.add("descriptor-error", f"primaryKey {shown}", f"fields of {name}", name)
 
     def field(self, f: dict, resource: str, name: str) -> None:
         self.unknown_keys(f, _FIELD_KEYS, "field", resource, name)
@@ -606,7 +611,7 @@ class _DescriptorCheck:
         schema = r.get("schema")
         if not isinstance(schema, dict):
             return
-        own = {f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)}
+        own = _field_names(schema)
         fks = schema.get("foreignKeys", [])
         if not isinstance(fks, list):
             self.add("descriptor-error", "foreignKeys not a list", "a list", name)
@@ -621,9 +626,8 @@ class _DescriptorCheck:
                     "descriptor-error", f"foreign key {str(fk)[:60]}", "fields, reference", name
                 )
                 continue
-            fields = [fields] if isinstance(fields, str) else fields
-            ref = [ref] if isinstance(ref, str) else ref
-            if target == "" or target not in resources:
+            fields, ref = _names(fields), _names(ref)
+            if not isinstance(target, str) or target not in resources:
                 self.add(
                     "descriptor-error",
                     f"a foreign key to resource {str(target)[:40]!r}",
@@ -636,10 +640,10 @@ class _DescriptorCheck:
                 target_schema.get("fields"), list
             ):
                 continue  # The target's schema is reported on its own.
-            theirs = {f.get("name") for f in target_schema["fields"] if isinstance(f, dict)}
+            theirs = _field_names(target_schema)
             if (
-                not isinstance(fields, list)
-                or not isinstance(ref, list)
+                fields is None
+                or ref is None
                 or len(fields) != len(ref)
                 or not fields
                 or any(x not in own for x in fields)
@@ -656,10 +660,7 @@ class _DescriptorCheck:
         """Quotes are checked only through source_id and the sources table: require both."""
 
         def field_names(r: dict) -> set:
-            schema = r.get("schema")
-            if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-                return set()
-            return {f.get("name") for f in schema["fields"] if isinstance(f, dict)}
+            return _field_names(r.get("schema"))
 
         def has_verbatim(r: dict) -> bool:
             schema = r.get("schema")
@@ -680,6 +681,25 @@ class _DescriptorCheck:
                     "a source_id column, and a sources resource with source_id and file",
                     name,
                 )
+
+
+def _names(value: object) -> list[str] | None:
+    """A key's field names (one name or a list of names), or None if it is neither."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+def _field_names(schema: object) -> set[str]:
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        return set()
+    return {
+        f["name"]
+        for f in schema["fields"]
+        if isinstance(f, dict) and isinstance(f.get("name"), str)
+    }
 
 
 # ---------------------------------------------------------------------------------------------
