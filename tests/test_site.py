@@ -99,6 +99,36 @@ def test_downloads_and_search(site: Path) -> None:
     assert "notebooks/rec-07.html#summary" in index
 
 
+# A missing value printed as text: pandas' nan, NaT and <NA>, Python's None. "None" followed by
+# a lowercase word is English ("None named", "None of the three actors' responses...").
+MISSING_VALUE = re.compile(r"\b(?:nan|NaT)\b|<NA>|\bNone\b(?!\s+[a-z])")
+
+
+def missing_values(html: str) -> list[str]:
+    """Each place the visible text of ``html`` shows a missing value, with some context.
+
+    >>> missing_values("<p>statutory guidance, <em>nan</em>. No date promised.</p>")
+    ['statutory guidance, nan . No date']
+    >>> missing_values("<td>None named</td><p>None of them; a nanny; NaN</p><script>nan</script>")
+    []
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    for hidden in soup(["script", "style", "noscript", "template"]):
+        hidden.decompose()
+    text = " ".join(soup.get_text(" ").split())
+    return [text[max(0, m.start() - 20) : m.end() + 10] for m in MISSING_VALUE.finditer(text)]
+
+
+def test_no_page_shows_nan(site: Path) -> None:
+    # Every page the build wrote, not only the notebooks' pages: search, downloads, sources.
+    shown = {
+        str(path.relative_to(site)): found
+        for path in sorted(site.rglob("*.html"))
+        if (found := missing_values(path.read_text(encoding="utf-8")))
+    }
+    assert shown == {}
+
+
 def test_invalid_data_stops_the_build_before_anything_changes(data_copy: Path, site: Path) -> None:
     header, rows = read_rows(data_copy / "responses.csv")
     rows[0]["stance"] = "suport"

@@ -1077,6 +1077,8 @@ class PackageReport:
     tables: dict[str, ParsedTable]
     problems: list[Problem]
     quotes_checked: int = 0
+    # Gaps that can be legitimate (see ``_meaning``): shown to the user, never failing.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -1103,6 +1105,11 @@ def check_package(data_dir: Path, names: Iterable[str] | None = None) -> Package
         report.problems += _check_foreign_keys(report.tables)
         quote_problems, report.quotes_checked = _check_quotes(report.tables, data_dir)
         report.problems += quote_problems
+        # Imported here because ``_meaning`` builds its problems from this module's ``Problem``.
+        from ._meaning import check_meaning
+
+        meaning_errors, report.warnings = check_meaning(report.frames(), report.tables)
+        report.problems += meaning_errors
     return report
 
 
