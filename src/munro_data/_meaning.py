@@ -56,7 +56,7 @@ def _line(name: str, index: int, parsed: Parsed) -> int:
 
 
 def _problem(
-    name: str, index: int, column: str, found: object, expected: str, parsed: Parsed
+    kind: str, name: str, index: int, column: str, found: object, expected: str, parsed: Parsed
 ) -> Problem:
     return Problem(
         file=_file(name, parsed),
@@ -64,6 +64,7 @@ def _problem(
         column=column,
         found=None if found is None else str(found),
         expected=expected,
+        kind=kind,
     )
 
 
@@ -113,6 +114,7 @@ def check_one_as_of_per_report(frames: Frames, parsed: Parsed = None) -> list[Pr
             if as_of != majority:
                 problems.append(
                     _problem(
+                        "report-as-of",
                         "progress",
                         index,
                         "as_of",
@@ -154,6 +156,7 @@ def check_commitment_of_same_recommendation(frames: Frames, parsed: Parsed = Non
         if rec_of[commitment_id] != rec_id:
             problems.append(
                 _problem(
+                    "commitment-recommendation",
                     "progress",
                     index,
                     "commitment_id",
@@ -194,6 +197,7 @@ def check_dates_in_order(frames: Frames, parsed: Parsed = None) -> list[Problem]
             if _present(event) and _present(as_of) and event > as_of:
                 problems.append(
                     _problem(
+                        "date-order",
                         "progress",
                         index,
                         "event_date",
@@ -224,6 +228,7 @@ def check_dates_in_order(frames: Frames, parsed: Parsed = None) -> list[Problem]
         if due < bound:
             problems.append(
                 _problem(
+                    "date-order",
                     "commitments",
                     index,
                     "due_date",
@@ -256,6 +261,7 @@ def check_no_missing_words(frames: Frames, parsed: Parsed = None) -> list[Proble
                 if isinstance(value, str) and value.strip().lower() in MISSING_WORDS:
                     problems.append(
                         _problem(
+                            "missing-word",
                             name,
                             index,
                             column,
@@ -306,6 +312,7 @@ def check_actor_covers_recommendations(frames: Frames, parsed: Parsed = None) ->
             numbers = ", ".join(map(str, missing))
             problems.append(
                 _problem(
+                    "actor-coverage",
                     "responses",
                     index,
                     "rec_id",

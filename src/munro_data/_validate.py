@@ -10,8 +10,8 @@ The validator never claims more than it checks: a Table Schema feature it does n
 never silently ignored. What it accepts, the loaders and the Excel export can hold: dates within
 pandas' range, 64-bit integers, no control characters.
 
->>> sorted(KINDS)[:3]
-['blank-table', 'constraint-error', 'control-character']
+>>> "type-error" in KINDS and "report-as-of" in KINDS
+True
 """
 
 from __future__ import annotations
@@ -41,6 +41,12 @@ from ._pattern import SafePattern, UnsafePattern
 
 # The stable problem codes. Tests and callers compare these, never the sentences.
 KINDS = {
+    # Rules of meaning (see _meaning.py): the data is well formed but says something impossible.
+    "report-as-of": "one report's national rows carry more than one as_of date",
+    "commitment-recommendation": "a progress row's commitment belongs to another recommendation",
+    "date-order": "a date falls after the report that states it, or before its source",
+    "missing-word": "a text cell holds nan, None, NaT or null, which a page would show as such",
+    "actor-coverage": "an actor's responses leave out some recommendations (a warning)",
     "missing-folder": "the data folder does not exist or is not a folder",
     "missing-descriptor": "the data folder has no datapackage.json",
     "descriptor-error": "datapackage.json is not valid JSON or breaks the structure a data "
