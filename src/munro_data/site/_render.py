@@ -16,6 +16,7 @@ import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
+from ._assets import defer_plots, vendor_file
 from ._config import SiteConfig, front_matter
 
 HERE = Path(__file__).resolve().parent
@@ -148,7 +149,7 @@ def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path)
         "footer_right": config.footer_right,
     }
     html, _ = exporter.from_notebook_node(_prepare(nb), resources={"site": site})
-    return html
+    return defer_plots(html)
 
 
 def _search_entries(html: str, href: str, title: str) -> list[dict]:

@@ -43,7 +43,7 @@ def build(
     notebooks = [project_dir / page.source for page in config.pages]
     if execute:
         run_changed(notebooks, data_dir, force=force, log=log)
-    prepare(project_dir, data_dir)
+    prepare(project_dir, data_dir, log=log)
 
     if use_quarto is None:
         use_quarto = shutil.which("quarto") is not None
