@@ -73,8 +73,11 @@ MANIFEST = ".munro-pages.json"
 
 
 def _layout_digest(config: SiteConfig) -> str:
-    """What every page depends on besides its notebook: the template and the site config."""
+    """What every page depends on besides its notebook: the template, the site config, and the
+    code that renders a page and indexes it for search (this module, the chart post-processing)."""
     h = hashlib.sha256()
+    for module in (Path(__file__), HERE / "_assets.py"):
+        h.update(module.read_bytes())
     for path in sorted(TEMPLATES.rglob("*")):
         if path.is_file():
             h.update(path.read_bytes())
@@ -152,38 +155,58 @@ def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path)
     return defer_plots(html)
 
 
+_SKIP = ("script", "style", "noscript", "template")
+
+
 def _search_entries(html: str, href: str, title: str) -> list[dict]:
-    """One entry per section of a page, like Quarto's search.json."""
+    """One entry per section of a page, like Quarto's search.json, with every word in it.
+
+    Every text node of ``<main>`` counts (tables, lists, captions, notes), not a list of tags;
+    the headings' "¶" anchor links and the charts' scripts do not.
+    """
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main")
+    for junk in main.select(".anchor-link, .title-block, " + ", ".join(_SKIP)):
+        junk.decompose()
     entries = []
     current = {"href": href, "title": title, "section": "", "text": []}
-    for element in main.find_all(["h2", "h3", "p", "li", "td", "blockquote"]):
-        if element.name in ("h2", "h3"):
+    for node in main.descendants:
+        if getattr(node, "name", None) in ("h2", "h3"):
             entries.append(current)
-            anchor = element.get("id")
+            anchor = node.get("id")
             current = {
                 "href": f"{href}#{anchor}" if anchor else href,
                 "title": title,
-                "section": element.get_text(" ", strip=True),
+                "section": node.get_text(" ", strip=True),
                 "text": [],
             }
-        else:
-            current["text"].append(element.get_text(" ", strip=True))
+        elif isinstance(node, str) and node.strip():
+            if node.find_parent(["h2", "h3"]) is None:
+                current["text"].append(node.strip())
     entries.append(current)
-    return [e | {"text": " ".join(e["text"])[:2000]} for e in entries if e["section"] or e["text"]]
+    return [e | {"text": " ".join(e["text"])} for e in entries if e["section"] or e["text"]]
 
 
-def write_static(out_dir: Path, search_index: list[dict]) -> None:
-    """The stylesheet, the search script and its index."""
+def write_static(out_dir: Path, search_index: list[dict], log=print) -> None:
+    """The stylesheet, the search script, its library and its index."""
     target = out_dir / "site_libs" / "munro"
     target.mkdir(parents=True, exist_ok=True)
     for path in STATIC.iterdir():
         shutil.copy2(path, target / path.name)
+    # MiniSearch ranks the results; without npm the search script falls back to its own
+    # simpler ranker, so the site still builds (and searches) with Python alone.
+    minisearch = vendor_file("minisearch", log)
+    if minisearch is None:
+        log("search: MiniSearch not available (npm missing or offline): built-in ranker")
+    else:
+        (target / "minisearch.js").write_bytes(minisearch)
     # A script rather than JSON, so that search also works when the site is opened from file://.
     payload = json.dumps(search_index, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    (out_dir / "search-index.js").write_text(
-        f"window.MUNRO_SEARCH = {payload};\n", encoding="utf-8"
+    script = f"window.MUNRO_SEARCH = {payload};\n"
+    (out_dir / "search-index.js").write_text(script, encoding="utf-8")
+    log(
+        f"search: {len(search_index)} sections indexed, search-index.js"
+        f" {len(script.encode()) / 1024:.0f} KB"
     )
     (out_dir / "search.json").write_text(
         json.dumps(search_index, ensure_ascii=False, indent=1), encoding="utf-8"

@@ -63,7 +63,7 @@ def build(
             index = render_pages(
                 config, staging, previous=output if output.exists() else None, log=log
             )
-            write_static(staging, index)
+            write_static(staging, index, log=log)
             for resource in ("assets", "downloads"):
                 shutil.copytree(
                     project_dir / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
