@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
 	touch $@
 
+## The venv, then plotly.js and MiniSearch with `npm pack` at their pinned versions and checksums
+## (site/vendor.json), into a cache outside the repository. Without npm the site still builds.
 install: $(STAMP)
+	$(PY) -m munro_data.site vendor
 
 ## Check the data (validator messages, exit 1 on any problem). DATA=dir checks another folder.
 validate: $(STAMP)

@@ -107,6 +107,12 @@ def visit(browser, url: str, viewport: dict = DESKTOP) -> Visit:
     page.on("requestfailed", lambda r: seen.failed.append(f"{r.url} ({r.failure})"))
     page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
     page.goto(url, wait_until="load")
+    # Charts are drawn as they come near the screen: read down the page as a reader does,
+    # waiting at each chart until it is drawn.
+    for chart in page.query_selector_all(".plotly-graph-div"):
+        chart.scroll_into_view_if_needed()
+        chart.wait_for_selector(".main-svg", state="attached", timeout=15_000)
+    page.evaluate("() => window.scrollTo(0, 0)")
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
         ".every(d => d.querySelector('.main-svg'))",

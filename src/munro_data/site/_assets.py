@@ -53,7 +53,7 @@ def integrity(data: bytes) -> str:
     """The Subresource Integrity string npm records for a tarball.
 
     >>> integrity(b"")[:20]
-    'sha512-z4PhNX7vuL3x'
+    'sha512-z4PhNX7vuL3xV'
     """
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
@@ -110,7 +110,10 @@ def install(log=print) -> int:
     """``make install``: fetch every pinned package; return how many could not be had."""
     missing = 0
     for name, pin in vendor_pins().items():
-        if fetch(name, log) is None:
+        tarball = fetch(name, log)
+        if tarball is not None:
+            log(f"vendor: {name}@{pin['version']} ready, sha512 checked ({tarball})")
+        else:
             missing += 1
             log(f"vendor: {name}@{pin['version']} not available (npm missing or offline)")
     if missing:
@@ -204,22 +207,26 @@ _PLOTLY_TAG = re.compile(r'<script src="[^"]*plotly\.min\.js"[^>]*>\s*</script>\
 
 
 def defer_plots(html: str) -> str:
-    """Make every inline ``Plotly.newPlot`` wait for the deferred plotly.js.
+    """Make every inline ``Plotly.newPlot`` wait until plotly.js is there.
 
-    Deferred scripts run before DOMContentLoaded, so each figure is drawn then, each in its own
-    task (a timeout) so that no one task holds the page for all the charts at once.
+    In the build without Quarto the page declares ``window.MUNRO_LAZY_PLOTS`` and each figure
+    only queues itself: site.js loads plotly.js when a chart comes near the screen and draws it
+    then. Elsewhere (Quarto, where plotly.js is a deferred script in the head), each figure is
+    drawn after the page is parsed, in its own task so that no one task holds every chart.
 
     >>> out = defer_plots('<script>  window.PLOTLYENV={}; Plotly.newPlot("f", [])</script>')
-    >>> "DOMContentLoaded" in out and defer_plots(out) == out
+    >>> "DOMContentLoaded" in out and "MUNRO_LAZY_PLOTS.push" in out and defer_plots(out) == out
     True
     """
 
     def wrap(match: re.Match) -> str:
+        chart = re.search(r'Plotly\.newPlot\(\s*"([^"]+)"', match.group(1)).group(1)
         return (
-            "<script data-deferred-plot>(function (draw) {"
+            "<script data-deferred-plot>(function (id, draw) {"
+            " if (window.MUNRO_LAZY_PLOTS) { window.MUNRO_LAZY_PLOTS.push([id, draw]); return; }"
             ' if (document.readyState === "loading") document.addEventListener('
             '"DOMContentLoaded", function () { setTimeout(draw, 0); });'
-            " else setTimeout(draw, 0); })(function () {"
+            f' else setTimeout(draw, 0); }})("{chart}", function () {{'
             f"{match.group(1)}}});</script>"
         )
 
