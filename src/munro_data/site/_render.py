@@ -152,7 +152,49 @@ def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path)
         "footer_right": config.footer_right,
     }
     html, _ = exporter.from_notebook_node(_prepare(nb), resources={"site": site})
-    return defer_plots(html)
+    return label_cells(defer_plots(html))
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+def label_cells(html: str) -> str:
+    """Give each cell of a table of three columns or more its column's name, in ``data-label``.
+
+    On a phone, site.css shows such tables as stacked rows, one cell a line under its column's
+    name (a wide table would otherwise scroll sideways). great-tables links each cell to its
+    headings with ``headers``; Markdown tables have only their one header row.
+
+    >>> out = label_cells("<table><thead><tr><th>A</th><th>B</th><th>C</th></tr></thead>"
+    ...                   "<tbody><tr><td>1</td><td>2</td><td>3</td></tr></tbody></table>")
+    >>> out[out.index("<tbody>"):]
+    '<tbody><tr><td data-label="A">1</td><td data-label="B">2</td><td data-label="C">3</td></tr></tbody></table>'
+    """
+
+    def label(match: re.Match) -> str:
+        table = BeautifulSoup(match.group(0), "html.parser").table
+        names = {th["id"]: th.get_text(" ", strip=True) for th in table.select("thead th[id]")}
+        header_rows = table.select("thead tr")
+        columns = [
+            th.get_text(" ", strip=True) for th in (header_rows[-1:] or [table])[0].select("th")
+        ]
+        widest = max((len(tr.find_all(["td", "th"])) for tr in table.select("tbody tr")), default=0)
+        if widest < 3:
+            return match.group(0)
+        for row in table.select("tbody tr"):
+            for position, cell in enumerate(row.find_all("td")):
+                if cell.has_attr("headers"):
+                    text = [names[i] for i in cell["headers"] if i in names]
+                elif not names and position < len(columns):
+                    text = [columns[position]]
+                else:
+                    text = []
+                if text:
+                    cell["data-label"] = ": ".join(text)
+        table["class"] = [*table.get("class", []), "stack-on-phone"]
+        return str(table)
+
+    return _TABLE.sub(label, html)
 
 
 _SKIP = ("script", "style", "noscript", "template")
