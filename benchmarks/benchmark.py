@@ -230,7 +230,7 @@ def lighthouse(binary: str, url: str) -> dict:
 
 
 def visit_bytes(base: str, pages: list[str], sent: list[int]) -> list[tuple[int, int]]:
-    """Bytes the server sent for a first and a repeat visit of each page, in a fresh browser."""
+    """Bytes the server sent for a first and a repeat visit of each page, read to the end."""
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -243,6 +243,11 @@ def visit_bytes(base: str, pages: list[str], sent: list[int]) -> list[tuple[int,
             for _ in range(2):
                 start = sent[0]
                 page.goto(base + page_path, wait_until="networkidle")
+                # A reader who reads the whole page: every chart drawn, so plotly.js counts.
+                for chart in page.query_selector_all(".plotly-graph-div"):
+                    chart.scroll_into_view_if_needed()
+                    chart.wait_for_selector(".main-svg", state="attached", timeout=30_000)
+                page.wait_for_load_state("networkidle")
                 counts.append(sent[0] - start)
             context.close()
             rows.append((counts[0], counts[1]))

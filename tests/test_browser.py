@@ -475,3 +475,23 @@ def test_prints_to_pdf_without_cutting_anything(browser, server, page, tmp_path)
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
     finally:
         seen.page.context.close()
+
+
+def test_plotly_js_waits_until_a_chart_is_in_view(browser, server) -> None:
+    """The text comes first: a page whose charts are below the first screen loads no plotly.js
+    until the reader scrolls to one, then loads it once and draws it."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(server + "notebooks/04-one-year-on.html", wait_until="load")
+        page.wait_for_timeout(1000)
+        assert not [u for u in requests if "plotly" in u], "plotly.js loaded before it was needed"
+        assert page.evaluate("() => window.Plotly") is None
+        chart = page.query_selector(".plotly-graph-div")
+        chart.scroll_into_view_if_needed()
+        chart.wait_for_selector(".main-svg", state="attached", timeout=15_000)
+        assert len([u for u in requests if u.endswith("plotly.min.js")]) == 1
+    finally:
+        context.close()

@@ -257,17 +257,24 @@ def test_charts_wait_for_the_deferred_plotly_js(site: Path) -> None:
                 assert "MUNRO_LAZY_PLOTS.push" in script.get_text()
 
 
-def test_strip_cdn_defers_charts_and_drops_plotly_where_there_are_none(tmp_path: Path) -> None:
+def test_strip_cdn_makes_quartos_charts_lazy_and_drops_plotly_where_there_are_none(
+    tmp_path: Path,
+) -> None:
     """Quarto's include-in-header puts plotly.js on every page; the post-render keeps it only
-    where a chart is, and makes the charts wait for it."""
+    where a chart is, loaded by charts.js as in the build without Quarto."""
     tag = '<script src="../assets/plotly.min.js" defer></script>'
     chart = (
         f'<head>{tag}</head><body><script type="text/javascript">'
         ' window.PLOTLYENV={}; Plotly.newPlot("fig-a", [])</script></body>'
     )
-    (tmp_path / "chart.html").write_text(chart, encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "chart.html").write_text(chart, encoding="utf-8")
     (tmp_path / "text.html").write_text(f"<head>{tag}</head><body><p>Text</p></body>")
     assert strip_cdn(tmp_path) == 2
-    html = (tmp_path / "chart.html").read_text(encoding="utf-8")
-    assert tag in html and "data-deferred-plot" in html and "DOMContentLoaded" in html
+    html = (tmp_path / "notebooks" / "chart.html").read_text(encoding="utf-8")
+    assert tag not in html and "data-deferred-plot" in html
+    assert 'window.MUNRO_PLOTLY = "../assets/plotly.min.js"' in html
+    assert '<script src="../site_libs/munro/charts.js" defer></script>' in html
+    assert (tmp_path / "site_libs" / "munro" / "charts.js").is_file()
     assert "plotly" not in (tmp_path / "text.html").read_text(encoding="utf-8")
+    assert strip_cdn(tmp_path) == 0, "running it twice changes nothing"

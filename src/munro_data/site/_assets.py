@@ -233,16 +233,39 @@ def defer_plots(html: str) -> str:
     return _PLOT_SCRIPT.sub(wrap, html)
 
 
+CHARTS_JS = Path(__file__).resolve().parent / "static" / "charts.js"
+_PLOTLY_SRC = re.compile(r'<script src="([^"]*)assets/plotly\.min\.js"[^>]*>\s*</script>')
+
+
+def lazy_plotly(html: str) -> str:
+    """For Quarto's pages: plotly.js from the head (include-in-header) becomes charts.js's lazy
+    loading, as in the build without Quarto; pages without a chart lose it altogether."""
+    if "Plotly.newPlot" not in html:
+        return _PLOTLY_TAG.sub("", html)
+
+    def loader(match: re.Match) -> str:
+        root = match.group(1)
+        return (
+            f'<script>window.MUNRO_LAZY_PLOTS = []; window.MUNRO_PLOTLY = "{root}assets/'
+            f'plotly.min.js";</script>\n<script src="{root}site_libs/munro/charts.js" defer>'
+            "</script>"
+        )
+
+    return _PLOTLY_SRC.sub(loader, html, count=1)
+
+
 def strip_cdn(site_dir: Path) -> int:
-    """Quarto's post-render: drop the CDN require.js/jQuery tags, make the charts wait for the
-    deferred plotly.js, and drop plotly.js from pages without a chart (Quarto's
-    include-in-header puts it on every page). Return how many pages changed."""
+    """Quarto's post-render: drop the CDN require.js/jQuery tags, and give the charts the same
+    lazy plotly.js as the build without Quarto (see ``lazy_plotly``, ``defer_plots``).
+    Return how many pages changed."""
     changed = 0
     for page in site_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        cleaned = defer_plots(_JQUERY_SHIM.sub("", _CDN_SCRIPT.sub("", html)))
-        if "Plotly.newPlot" not in cleaned:
-            cleaned = _PLOTLY_TAG.sub("", cleaned)
+        cleaned = lazy_plotly(defer_plots(_JQUERY_SHIM.sub("", _CDN_SCRIPT.sub("", html))))
+        if "charts.js" in cleaned:
+            target = site_dir / "site_libs" / "munro" / "charts.js"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(CHARTS_JS, target)
         if cleaned != html:
             page.write_text(cleaned, encoding="utf-8")
             changed += 1
