@@ -393,6 +393,8 @@ def main() -> int:
                 BUDGETS["plotly_requests_per_visit"],
             )
 
+        lighthouse_report(site, failures)
+
         national = Path(scratch) / "national"
         subprocess.run(
             [sys.executable, "-m", "munro_data.synthetic", str(national)],
