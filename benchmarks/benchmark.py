@@ -129,6 +129,10 @@ def plotly_requests(site: Path) -> int | None:
             page = browser.new_context().new_page()
             for html in sorted(site.rglob("*.html")):
                 page.goto(base + str(html.relative_to(site)), wait_until="load")
+                # Charts load plotly.js as they come into view: read each page to the end.
+                for chart in page.query_selector_all(".plotly-graph-div"):
+                    chart.scroll_into_view_if_needed()
+                    chart.wait_for_selector(".main-svg", state="attached", timeout=30_000)
             browser.close()
     finally:
         httpd.shutdown()
