@@ -131,15 +131,15 @@ def plotly_js(log=print) -> tuple[bytes, str]:
     full = PLOTLY_JS.read_bytes()
     if pin["version"] != expected:
         return full, (
-            f"plotly.js: FALLBACK to the full bundle of the plotly package ({len(full) >> 20} MB):"
-            f" {VENDOR_PINS.name} pins {PLOTLY_BUNDLE}@{pin['version']}, but the installed"
+            f"plotly.js: FALLBACK to the full bundle of the plotly package"
+            f" ({len(full) / 2**20:.1f} MB): {VENDOR_PINS.name} pins {PLOTLY_BUNDLE}@{pin['version']}, but the installed"
             f" plotly.py expects {expected}; pin that version and its integrity"
         )
     bundle = vendor_file(PLOTLY_BUNDLE, log)
     if bundle is None:
         return full, (
-            f"plotly.js: FALLBACK to the full bundle of the plotly package ({len(full) >> 20} MB):"
-            f" npm is missing or offline; `make install` with npm fetches {PLOTLY_BUNDLE}"
+            f"plotly.js: FALLBACK to the full bundle of the plotly package"
+            f" ({len(full) / 2**20:.1f} MB): npm is missing or offline; `make install` with npm fetches {PLOTLY_BUNDLE}"
         )
     return bundle, (
         f"plotly.js: {PLOTLY_BUNDLE}@{expected} ({len(bundle) / 2**20:.1f} MB, sha512 checked)"

@@ -238,13 +238,18 @@ def write_static(out_dir: Path, search_index: list[dict], log=print) -> None:
     # MiniSearch ranks the results; without npm the search script falls back to its own
     # simpler ranker, so the site still builds (and searches) with Python alone.
     minisearch = vendor_file("minisearch", log)
+    ranker = None
     if minisearch is None:
         log("search: MiniSearch not available (npm missing or offline): built-in ranker")
     else:
         (target / "minisearch.js").write_bytes(minisearch)
+        ranker = "site_libs/munro/minisearch.js"
     # A script rather than JSON, so that search also works when the site is opened from file://.
     payload = json.dumps(search_index, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    script = f"window.MUNRO_SEARCH = {payload};\n"
+    # The index names the ranking library only when the build has it: no failed request.
+    script = (
+        f"window.MUNRO_SEARCH = {payload};\nwindow.MUNRO_SEARCH_RANKER = {json.dumps(ranker)};\n"
+    )
     (out_dir / "search-index.js").write_text(script, encoding="utf-8")
     log(
         f"search: {len(search_index)} sections indexed, search-index.js"

@@ -28,8 +28,7 @@
       const script = document.createElement("script");
       script.src = root + src;
       script.onload = resolve;
-      // A missing MiniSearch (built without npm) is not an error: the simple ranker below is used.
-      script.onerror = resolve;
+      script.onerror = resolve; // Search then says nothing rather than breaking the page.
       document.head.appendChild(script);
     });
   }
@@ -88,7 +87,10 @@
 
   function ready() {
     if (!loading) {
-      loading = Promise.all([load("search-index.js"), load("site_libs/munro/minisearch.js")])
+      loading = load("search-index.js")
+        .then(function () {
+          return window.MUNRO_SEARCH_RANKER ? load(window.MUNRO_SEARCH_RANKER) : null;
+        })
         .then(function () { engine = makeEngine(window.MUNRO_SEARCH || []); });
     }
     return loading;
