@@ -287,6 +287,13 @@ def test_fits_a_phone_and_screenshots(browser, server, page) -> None:
                     "() => document.documentElement.scrollWidth - window.innerWidth"
                 )
                 assert overflow <= 0, f"{page.output} scrolls sideways by {overflow}px on a phone"
+                # Wide tables become stacked rows rather than scrolling in their own box.
+                wide = seen.page.eval_on_selector_all(
+                    "main table",
+                    "ts => ts.filter(t => t.getBoundingClientRect().width > window.innerWidth)"
+                    ".map(t => t.id || t.className)",
+                )
+                assert wide == [], f"{page.output}: tables wider than a phone: {wide}"
         finally:
             seen.page.context.close()
 

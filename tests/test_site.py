@@ -231,6 +231,7 @@ def test_a_cached_tarball_that_fails_its_checksum_is_not_used(tmp_path: Path, mo
 def test_search_index_holds_every_word_with_clean_titles(site: Path) -> None:
     index = json.loads((site / "search.json").read_text(encoding="utf-8"))
     assert not any("¶" in e["section"] or "¶" in e["text"] for e in index)
+    assert not any("( " in e["section"] for e in index), "inline markup in a title stays inline"
     assert max(len(e["text"]) for e in index) > 2000, "sections are no longer cut at 2,000"
     by_href = {e["href"]: e for e in index}
     # Words that sit deep in long sections, inside tables and notes.

@@ -219,7 +219,8 @@ def _search_entries(html: str, href: str, title: str) -> list[dict]:
             current = {
                 "href": f"{href}#{anchor}" if anchor else href,
                 "title": title,
-                "section": node.get_text(" ", strip=True),
+                # Inline markup in a title, e.g. "Statuses (<code>x</code>)", stays inline.
+                "section": " ".join(node.get_text("").split()),
                 "text": [],
             }
         elif isinstance(node, str) and node.strip():

@@ -101,15 +101,31 @@
   // A few words of context around the first match, so that the reader sees why it ranks.
   function snippet(text, query) {
     const lower = text.toLowerCase();
-    let at = -1;
-    for (const term of words(query)) { at = lower.indexOf(term); if (at >= 0) break; }
+    // The whole query if it occurs as typed, else its first word that does.
+    let at = lower.indexOf(query.toLowerCase());
+    for (const term of words(query)) { if (at >= 0) break; at = lower.indexOf(term); }
     if (at < 0) return text.slice(0, 140);
-    const start = Math.max(0, at - 60);
+    let start = Math.max(0, at - 60);
+    if (start) start = text.indexOf(" ", start) + 1 || start; // From a whole word.
     return (start ? "…" : "") + text.slice(start, start + 160) + "…";
+  }
+
+  // Under the search box, wherever the navbar's wrapping put it, and inside the viewport.
+  function place() {
+    const bar = form.closest(".navbar") || form.parentElement;
+    const room = bar.getBoundingClientRect();
+    const box = input.getBoundingClientRect();
+    const width = Math.min(512, room.width - 32);
+    const left = Math.max(16, Math.min(box.left - room.left, room.width - width - 16));
+    results.style.left = left + "px";
+    results.style.right = "auto";
+    results.style.width = width + "px";
+    results.style.top = (box.bottom - room.top + 4) + "px";
   }
 
   function show(hits, query, all) {
     clear();
+    place();
     const shown = all ? hits : hits.slice(0, FIRST);
     shown.forEach(function (hit) {
       // textContent only: indexed text comes from the data and must never become markup.
