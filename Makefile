@@ -14,24 +14,31 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
 	touch $@
 
-install: $(STAMP)
+## plotly.js and MiniSearch with `npm pack` at their pinned versions and checksums
+## (site/vendor.json), into a cache outside the repository. Without npm the site still builds.
+VENDOR := $(VENV)/.vendor-stamp
+$(VENDOR): $(STAMP) src/munro_data/site/vendor.json
+	$(PY) -m munro_data.site vendor
+	touch $@
+
+install: $(STAMP) $(VENDOR)
 
 ## Check the data (validator messages, exit 1 on any problem). DATA=dir checks another folder.
 validate: $(STAMP)
 	$(PY) -m munro_data validate $(DATA)
 
 ## The main job: validate, re-run the notebooks whose inputs changed, build _site/.
-site: $(STAMP)
+site: install
 	$(PY) -m munro_data.site build
 
 ## Every test: lint, data contract, provenance, bad input, notebooks (nbval), the built site.
-test: $(STAMP)
+test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 ## Build time, rebuild time and page weight against the README's budgets (RUNS=3).
-benchmark: $(STAMP)
+benchmark: install
 	$(PY) benchmarks/benchmark.py --runs $(or $(RUNS),3)
 
 ## Synthetic national-scale data (152 councils) in NATIONAL_DIR, never in data/.

@@ -11,7 +11,13 @@ one figure per line, each the median of ``--runs`` runs:
 - each page's own HTML and what it loads, and the whole site;
 - the clean build with synthetic national-scale data (152 more councils);
 - a plain ``jupyter nbconvert --execute --to html`` of the same notebooks, for comparison;
-- plotly.js requests in one browser visit of every page (needs Debian's Chromium).
+- plotly.js requests in one browser visit of every page (needs Debian's Chromium);
+- Lighthouse (default mobile run) on every page, from a plain static server and from a server
+  that compresses like a real host: the four scores, FCP, LCP, TBT, CLS, and the bytes a first
+  and a repeat visit transfer. Lighthouse is optional: ``npm install lighthouse`` anywhere and
+  put it on the PATH, or point ``LIGHTHOUSE`` at its ``lighthouse`` script.
+
+    .venv/bin/python benchmarks/benchmark.py --lighthouse-only _site   # Lighthouse alone
 
 Exits 1 if a budget is broken.
 """
@@ -21,7 +27,10 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import gzip
 import http.server
+import io
+import json
 import os
 import re
 import shutil
@@ -41,6 +50,11 @@ BUDGETS = {
     "page_html_kb": 300.0,
     "clean_build_s": 60.0,
     "plotly_requests_per_visit": 1,
+}
+# Lighthouse's default mobile run (simulated slow 4G, 4x slower CPU): minimum scores.
+LIGHTHOUSE_BUDGETS = {
+    "gzip": {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100},
+    "plain": {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 100},
 }
 
 
@@ -115,17 +129,191 @@ def plotly_requests(site: Path) -> int | None:
             page = browser.new_context().new_page()
             for html in sorted(site.rglob("*.html")):
                 page.goto(base + str(html.relative_to(site)), wait_until="load")
+                # Charts load plotly.js as they come into view: read each page to the end.
+                for chart in page.query_selector_all(".plotly-graph-div"):
+                    chart.scroll_into_view_if_needed()
+                    chart.wait_for_selector(".main-svg", state="attached", timeout=30_000)
             browser.close()
     finally:
         httpd.shutdown()
     return len(fetched)
 
 
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server that counts the bytes it sends; ``gzip`` compresses text like a host."""
+
+    compress = False
+    sent: list[int]
+
+    def end_headers(self) -> None:
+        if self.compress:
+            # As a static host does: text cached for ten minutes, then revalidated.
+            self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        text = path.suffix in {".html", ".js", ".css", ".json", ".svg", ".csv", ".md"}
+        if not (self.compress and accepts and text and path.is_file()):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class _CountingWriter:
+    """Wraps a handler's output stream and adds every byte written to ``sent``."""
+
+    def __init__(self, raw, sent: list[int]) -> None:
+        self._raw, self._sent = raw, sent
+
+    def write(self, data) -> int:
+        self._sent[0] += len(data)
+        return self._raw.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+
+def serve(site: Path, compress: bool) -> tuple[http.server.ThreadingHTTPServer, list[int]]:
+    """Serve ``site`` on 127.0.0.1; return the server and its running count of bytes sent."""
+    sent = [0]
+
+    class Handler(_SiteHandler):
+        def setup(self) -> None:
+            super().setup()
+            self.wfile = _CountingWriter(self.wfile, sent)
+
+    Handler.compress = compress
+    handler = functools.partial(Handler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, sent
+
+
+def find_lighthouse() -> str | None:
+    return os.environ.get("LIGHTHOUSE") or shutil.which("lighthouse")
+
+
+def lighthouse(binary: str, url: str) -> dict:
+    """One default (mobile) Lighthouse run: scores out of 100 and the metrics we report."""
+    env = os.environ | {"CHROME_PATH": str(CHROMIUM)}
+    out = subprocess.run(
+        [
+            binary,
+            url,
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            "--chrome-flags=--headless=new --no-sandbox",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    lhr = json.loads(out)
+    audits = lhr["audits"]
+    return {
+        **{k: round(100 * (v["score"] or 0)) for k, v in lhr["categories"].items()},
+        "fcp_s": audits["first-contentful-paint"]["numericValue"] / 1000,
+        "lcp_s": audits["largest-contentful-paint"]["numericValue"] / 1000,
+        "tbt_ms": audits["total-blocking-time"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
+        "lh_bytes": audits["total-byte-weight"]["numericValue"],
+    }
+
+
+def visit_bytes(base: str, pages: list[str], sent: list[int]) -> list[tuple[int, int]]:
+    """Bytes the server sent for a first and a repeat visit of each page, read to the end."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for page_path in pages:
+            context = browser.new_context()
+            page = context.new_page()
+            counts = []
+            for _ in range(2):
+                start = sent[0]
+                page.goto(base + page_path, wait_until="networkidle")
+                # A reader who reads the whole page: every chart drawn, so plotly.js counts.
+                for chart in page.query_selector_all(".plotly-graph-div"):
+                    chart.scroll_into_view_if_needed()
+                    chart.wait_for_selector(".main-svg", state="attached", timeout=30_000)
+                page.wait_for_load_state("networkidle")
+                counts.append(sent[0] - start)
+            context.close()
+            rows.append((counts[0], counts[1]))
+        browser.close()
+    return rows
+
+
+def lighthouse_report(site: Path, failures: list[str]) -> None:
+    """Lighthouse on every page from both servers, one line per page and server."""
+    binary = find_lighthouse()
+    if binary is None or not CHROMIUM.exists():
+        print(
+            "lighthouse: skipped (not installed: `npm install lighthouse` in a folder outside the"
+            " repository, then put its node_modules/.bin on the PATH or set LIGHTHOUSE)"
+        )
+        return
+    pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+    print(
+        f"lighthouse {version.strip()}, default mobile run. load KB: what Lighthouse's page load"
+        " transferred; first/repeat KB: what the server sent for a visit that reads the whole"
+        " page (every chart drawn), and for the same visit again"
+    )
+    header = (
+        f"{'page':<34} {'server':<6} {'perf':>4} {'a11y':>4} {'best':>4} {'seo':>4} "
+        f"{'FCP s':>6} {'LCP s':>6} {'TBT ms':>6} {'CLS':>6} {'load KB':>8} {'first KB':>9}"
+        f" {'repeat KB':>9}"
+    )
+    print(header, flush=True)
+    for server in ("plain", "gzip"):
+        httpd, sent = serve(site, compress=server == "gzip")
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        try:
+            visits = visit_bytes(base, pages, sent)
+            for page_path, (first, repeat) in zip(pages, visits, strict=True):
+                r = lighthouse(binary, base + page_path)
+                print(
+                    f"{page_path:<34} {server:<6} {r['performance']:>4} {r['accessibility']:>4} "
+                    f"{r['best-practices']:>4} {r['seo']:>4} {r['fcp_s']:>6.1f} {r['lcp_s']:>6.1f} "
+                    f"{r['tbt_ms']:>6.0f} {r['cls']:>6.3f} {r['lh_bytes'] / 1024:>8.1f}"
+                    f" {first / 1024:>9.1f} {repeat / 1024:>9.1f}",
+                    flush=True,
+                )
+                for category, minimum in LIGHTHOUSE_BUDGETS[server].items():
+                    if r[category] < minimum:
+                        failures.append(f"lighthouse {category} {page_path} ({server})")
+        finally:
+            httpd.shutdown()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--lighthouse-only", type=Path, metavar="SITE", help="only run Lighthouse on a built site"
+    )
     args = parser.parse_args()
-    failures = []
+    failures: list[str] = []
+    if args.lighthouse_only:
+        lighthouse_report(args.lighthouse_only.resolve(), failures)
+        print(f"OVER BUDGET: {', '.join(failures)}" if failures else "all budgets met")
+        return 1 if failures else 0
 
     def report(name: str, value: float, unit: str, budget: float | None = None) -> None:
         verdict = ""
@@ -211,6 +399,8 @@ def main() -> int:
                 "requests",
                 BUDGETS["plotly_requests_per_visit"],
             )
+
+        lighthouse_report(site, failures)
 
         national = Path(scratch) / "national"
         subprocess.run(

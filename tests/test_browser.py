@@ -117,6 +117,12 @@ def visit(browser, url: str, viewport: dict = DESKTOP) -> Visit:
     page.on("requestfailed", lambda r: seen.failed.append(f"{r.url} ({r.failure})"))
     page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
     page.goto(url, wait_until="load")
+    # Charts are drawn as they come near the screen: read down the page as a reader does,
+    # waiting at each chart until it is drawn.
+    for chart in page.query_selector_all(".plotly-graph-div"):
+        chart.scroll_into_view_if_needed()
+        chart.wait_for_selector(".main-svg", state="attached", timeout=15_000)
+    page.evaluate("() => window.scrollTo(0, 0)")
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
         ".every(d => d.querySelector('.main-svg'))",
@@ -283,6 +289,13 @@ def test_fits_a_phone_and_screenshots(browser, server, page) -> None:
                     "() => document.documentElement.scrollWidth - window.innerWidth"
                 )
                 assert overflow <= 0, f"{page.output} scrolls sideways by {overflow}px on a phone"
+                # Wide tables become stacked rows rather than scrolling in their own box.
+                wide = seen.page.eval_on_selector_all(
+                    "main table",
+                    "ts => ts.filter(t => t.getBoundingClientRect().width > window.innerWidth)"
+                    ".map(t => t.id || t.className)",
+                )
+                assert wide == [], f"{page.output}: tables wider than a phone: {wide}"
         finally:
             seen.page.context.close()
 
@@ -382,3 +395,112 @@ def test_markup_in_the_data_is_shown_as_text(browser, data_copy: Path, tmp_path:
         assert target is not None
     finally:
         seen.page.context.close()
+
+
+# Each query, and the section that must come first: the one that is about it.
+SEARCHES = {
+    "eCAF": "notebooks/01-recommendations.html#rec-1",
+    "not adopted": "notebooks/01-recommendations.html#rec-10",
+    "Chief Social Worker": "notebooks/01-recommendations.html#rec-15",
+}
+
+
+def _search(page, query: str) -> list[str]:
+    page.fill("#search-input", query)
+    page.wait_for_selector(".search-results li a")
+    return page.eval_on_selector_all(
+        ".search-results li a", "links => links.map(a => a.getAttribute('href'))"
+    )
+
+
+@pytest.mark.parametrize("mode", ["http", "file"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_search_ranks_the_right_section_first_inside_the_viewport(
+    browser, server, site, mode, viewport
+) -> None:
+    page_ = PAGES[3]  # Any page: the index is the site's; this one is under notebooks/.
+    seen = visit(browser, url_for(mode, server, site, page_), viewport)
+    try:
+        page = seen.page
+        if viewport is PHONE:
+            page.click(".nav-toggle")  # On a phone the box is below the menu button.
+        for query, first in SEARCHES.items():
+            hrefs = _search(page, query)
+            assert hrefs[0].endswith(first), f"{query!r}: first result {hrefs[0]}"
+            box = page.eval_on_selector(
+                ".search-results",
+                "el => { const r = el.getBoundingClientRect();"
+                " return {left: r.left, right: r.right, width: window.innerWidth}; }",
+            )
+            assert box["left"] >= 0 and box["right"] <= box["width"], (query, box)
+            titles = page.eval_on_selector_all(".search-results a", "a => a.map(x => x.innerText)")
+            assert not any("¶" in t for t in titles), titles
+        assert seen.errors == []
+    finally:
+        seen.page.context.close()
+
+
+def test_search_shows_all_results_on_request(browser, server) -> None:
+    seen = visit(browser, server + "index.html")
+    try:
+        page = seen.page
+        hrefs = _search(page, "the")
+        assert len(hrefs) == 10
+        more = page.query_selector(".search-more")
+        assert more is not None, "a common word must offer more than the first ten"
+        total = int(more.inner_text().split()[2])
+        more.click()
+        assert len(page.query_selector_all(".search-results li a")) == total > 10
+    finally:
+        seen.page.context.close()
+
+
+# A4 (210 mm) and Letter (216 mm) less site.css's 15 mm margins: the narrower, in CSS pixels.
+PRINTABLE_WIDTH = round((210 - 30) / 25.4 * 96)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.output)
+def test_prints_to_pdf_without_cutting_anything(browser, server, page, tmp_path) -> None:
+    """A page drawn at desktop width, then printed: no navigation, charts fitted to the paper."""
+    seen = visit(browser, server + page.output, DESKTOP)
+    try:
+        p = seen.page
+        p.emulate_media(media="print")
+        p.wait_for_timeout(200)
+        for selector in (".site-header", ".site-search"):
+            assert not p.is_visible(selector), f"{selector} printed on {page.output}"
+        # What is drawn, not the chart's box (which is as wide as the column, whatever the paper).
+        widths = p.eval_on_selector_all(
+            ".js-plotly-plot .main-svg", "svgs => svgs.map(s => s.getBoundingClientRect().width)"
+        )
+        assert all(w <= PRINTABLE_WIDTH for w in widths), (page.output, widths)
+        # Laid out at the paper's width (as the print engine does), nothing sticks out.
+        p.set_viewport_size({"width": PRINTABLE_WIDTH, "height": 900})
+        p.wait_for_timeout(300)
+        overflow = p.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{page.output} is {overflow}px wider than the paper"
+        pdf = tmp_path / "page.pdf"
+        p.pdf(path=str(pdf), format="A4")
+        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    finally:
+        seen.page.context.close()
+
+
+def test_plotly_js_waits_until_a_chart_is_in_view(browser, server) -> None:
+    """The text comes first: a page whose charts are below the first screen loads no plotly.js
+    until the reader scrolls to one, then loads it once and draws it."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(server + "notebooks/04-one-year-on.html", wait_until="load")
+        page.wait_for_timeout(1000)
+        assert not [u for u in requests if "plotly" in u], "plotly.js loaded before it was needed"
+        assert page.evaluate("() => window.Plotly") is None
+        chart = page.query_selector(".plotly-graph-div")
+        chart.scroll_into_view_if_needed()
+        chart.wait_for_selector(".main-svg", state="attached", timeout=15_000)
+        assert len([u for u in requests if u.endswith("plotly.min.js")]) == 1
+    finally:
+        context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,8 +10,10 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_project, read_rows, write_rows
+from plotly.offline import get_plotlyjs_version
 
 import munro_data
+from munro_data.site import _assets
 from munro_data.site._assets import strip_cdn
 from munro_data.site._config import PROJECT_DIR, front_matter, read_config
 from munro_data.site.build import build
@@ -71,8 +74,9 @@ def test_charts_carry_their_data_and_plotly_loads_once(site: Path, page) -> None
             out.get("data", {}).get("text/html", ""),
         )
     ]
-    scripts = re.findall(r'<script src="[./]*assets/plotly\.min\.js"></script>', html)
-    assert len(scripts) == (1 if figure_ids else 0)
+    # Not in the head: site.js loads it when a chart comes near the screen, from one URL.
+    assert "<script src" not in html.split("plotly.min.js")[0].rsplit("\n", 1)[-1]
+    assert html.count('assets/plotly.min.js"') == (1 if figure_ids else 0)
     for figure_id in figure_ids:
         assert f'id="{figure_id}"' in html
         assert re.search(rf'Plotly\.newPlot\(\s*"{figure_id}",\s*\[\{{', html), figure_id
@@ -228,3 +232,85 @@ def test_new_actor_and_recommendation_appear_without_code_changes(
     assert "Newtown" in (site / "notebooks" / "05-local.html").read_text(encoding="utf-8")
     # The repository's own notebooks were not touched by a build of another project.
     assert {p: p.read_bytes() for p in ours} == ours
+
+
+def test_plotly_js_is_the_pinned_partial_bundle_at_plotly_pys_version(site: Path) -> None:
+    pin = _assets.vendor_pins()[_assets.PLOTLY_BUNDLE]
+    assert pin["version"] == get_plotlyjs_version(), "re-pin plotly.js in site/vendor.json"
+    bundle = (site / "assets" / "plotly.min.js").read_bytes()
+    if _assets.fetch(_assets.PLOTLY_BUNDLE, log=lambda *_: None) is None:
+        pytest.skip("npm unavailable: the build used the full bundle (its log says so)")
+    assert bundle[:200].decode().count(f"plotly.js (cartesian - minified) v{pin['version']}") == 1
+    assert len(bundle) < _assets.PLOTLY_JS.stat().st_size / 2
+
+
+def test_without_npm_the_full_bundle_is_used_and_said(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MUNRO_VENDOR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PATH", str(tmp_path))  # No npm on it.
+    bundle, message = _assets.plotly_js(log=lambda *_: None)
+    assert bundle == _assets.PLOTLY_JS.read_bytes()
+    assert message.startswith("plotly.js: FALLBACK to the full bundle") and "npm" in message
+    assert _assets.vendor_file("minisearch", log=lambda *_: None) is None
+
+
+def test_a_cached_tarball_that_fails_its_checksum_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    pin = _assets.vendor_pins()[_assets.PLOTLY_BUNDLE]
+    (cache / f"{_assets.PLOTLY_BUNDLE}-{pin['version']}.tgz").write_bytes(b"not the real one")
+    monkeypatch.setenv("MUNRO_VENDOR_CACHE", str(cache))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert _assets.fetch(_assets.PLOTLY_BUNDLE, log=lambda *_: None) is None
+
+
+def test_search_index_holds_every_word_with_clean_titles(site: Path) -> None:
+    index = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    assert not any("¶" in e["section"] or "¶" in e["text"] for e in index)
+    assert not any("( " in e["section"] for e in index), "inline markup in a title stays inline"
+    assert max(len(e["text"]) for e in index) > 2000, "sections are no longer cut at 2,000"
+    by_href = {e["href"]: e for e in index}
+    # Words that sit deep in long sections, inside tables and notes.
+    assert "eCAF" in by_href["notebooks/01-recommendations.html#rec-1"]["text"]
+    assert "not adopted" in by_href["notebooks/01-recommendations.html#rec-10"]["text"].lower()
+    # Every word of a page's main text is in some section of that page.
+    page = next(p for p in CONFIG.pages if "recommendations" in p.source)
+    main = page_soup(site, page).find("main")
+    for junk in main.select("script, style, .anchor-link, .title-block"):
+        junk.decompose()
+    indexed = " ".join(
+        e["section"] + " " + e["text"] for e in index if e["href"].startswith(page.output)
+    )
+    assert set(main.get_text(" ").split()) <= set(indexed.split())
+
+
+def test_charts_wait_for_the_deferred_plotly_js(site: Path) -> None:
+    for page in CONFIG.pages:
+        html = (site / page.output).read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        for script in soup.find_all("script", src=False):
+            if "Plotly.newPlot" in script.get_text():
+                assert script.has_attr("data-deferred-plot"), page.output
+                assert "MUNRO_LAZY_PLOTS.push" in script.get_text()
+
+
+def test_strip_cdn_makes_quartos_charts_lazy_and_drops_plotly_where_there_are_none(
+    tmp_path: Path,
+) -> None:
+    """Quarto's include-in-header puts plotly.js on every page; the post-render keeps it only
+    where a chart is, loaded by charts.js as in the build without Quarto."""
+    tag = '<script src="../assets/plotly.min.js" defer></script>'
+    chart = (
+        f'<head>{tag}</head><body><script type="text/javascript">'
+        ' window.PLOTLYENV={}; Plotly.newPlot("fig-a", [])</script></body>'
+    )
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "chart.html").write_text(chart, encoding="utf-8")
+    (tmp_path / "text.html").write_text(f"<head>{tag}</head><body><p>Text</p></body>")
+    assert strip_cdn(tmp_path) == 2
+    html = (tmp_path / "notebooks" / "chart.html").read_text(encoding="utf-8")
+    assert tag not in html and "data-deferred-plot" in html
+    assert 'window.MUNRO_PLOTLY = "../assets/plotly.min.js"' in html
+    assert '<script src="../site_libs/munro/charts.js" defer></script>' in html
+    assert (tmp_path / "site_libs" / "munro" / "charts.js").is_file()
+    assert "plotly" not in (tmp_path / "text.html").read_text(encoding="utf-8")
+    assert strip_cdn(tmp_path) == 0, "running it twice changes nothing"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import DataValidationError
 from .._package import resolve_data_dir
-from ._assets import prepare, strip_cdn
+from ._assets import install, prepare, strip_cdn
 from ._config import PROJECT_DIR
 from .build import build
 
@@ -26,10 +26,14 @@ def main(argv: list[str] | None = None) -> int:
         "--without-quarto", action="store_true", help="use nbconvert even if quarto exists"
     )
     commands.add_parser("prepare", help="(Quarto pre-render) copy plotly.js, write the downloads")
+    commands.add_parser("vendor", help="(make install) fetch the pinned plotly.js and MiniSearch")
     s = commands.add_parser("strip-cdn", help="(Quarto post-render) drop CDN require.js/jQuery")
     s.add_argument("site_dir", nargs="?", type=Path)
     args = parser.parse_args(argv)
 
+    if args.command == "vendor":
+        install()
+        return 0  # Missing packages have fallbacks; install() said which.
     if args.command == "prepare":
         prepare(PROJECT_DIR, resolve_data_dir())
         return 0

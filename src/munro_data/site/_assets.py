@@ -1,30 +1,161 @@
-"""Files the pages load or offer that are made, not written: plotly.js and the downloads."""
+"""Files the pages load or offer that are made, not written: plotly.js and the downloads.
+
+plotly.js and the search library come from the npm registry, by the ordinary client (``npm
+pack``), at the versions and checksums pinned in ``vendor.json``; the tarballs are kept in a
+cache outside the repository (``$MUNRO_VENDOR_CACHE``, by default ``~/.cache/munro-tracker``).
+A machine with Python alone still builds: plotly.js then falls back to the full bundle shipped
+in the plotly Python package, and the build log says so.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
+import os
 import re
 import shutil
+import subprocess
+import tarfile
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import plotly
+from plotly.offline import get_plotlyjs_version
 
 from .. import load_all
 from .._package import DESCRIPTOR, PathRefused, read_inside
 from .._validate import FORMULA_START, load_package
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_BUNDLE = "plotly.js-cartesian-dist-min"
+VENDOR_PINS = Path(__file__).resolve().parent / "vendor.json"
 WORKBOOK = "munro-review-tracker.xlsx"
 
 
-def prepare(project_dir: Path, data_dir: Path) -> None:
-    """Copy plotly.min.js into assets/ and write downloads/ (every CSV, the descriptor, Excel)."""
+class VendorError(RuntimeError):
+    """A fetched package does not match its pinned checksum."""
+
+
+def vendor_pins() -> dict[str, dict]:
+    pins = json.loads(VENDOR_PINS.read_text(encoding="utf-8"))
+    return {name: pin for name, pin in pins.items() if not name.startswith("_")}
+
+
+def vendor_cache() -> Path:
+    if "MUNRO_VENDOR_CACHE" in os.environ:
+        return Path(os.environ["MUNRO_VENDOR_CACHE"])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "munro-tracker" / "npm"
+
+
+def integrity(data: bytes) -> str:
+    """The Subresource Integrity string npm records for a tarball.
+
+    >>> integrity(b"")[:20]
+    'sha512-z4PhNX7vuL3xV'
+    """
+    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+
+
+def fetch(name: str, log=print) -> Path | None:
+    """The pinned tarball of ``name`` in the cache, fetched with ``npm pack`` if missing.
+
+    None when it is not cached and npm is missing or fails (offline); a tarball whose checksum
+    differs from the pin is an error, never used.
+    """
+    pin = vendor_pins()[name]
+    cache = vendor_cache()
+    tarball = cache / f"{name}-{pin['version']}.tgz"
+    if tarball.is_file() and integrity(tarball.read_bytes()) == pin["integrity"]:
+        return tarball
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache) as scratch:
+        try:
+            subprocess.run(
+                [npm, "pack", f"{name}@{pin['version']}", "--pack-destination", scratch],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            log(f"vendor: npm pack {name}@{pin['version']} failed ({error.__class__.__name__})")
+            return None
+        (packed,) = Path(scratch).glob("*.tgz")
+        found = integrity(packed.read_bytes())
+        if found != pin["integrity"]:
+            raise VendorError(
+                f"{name}@{pin['version']}: npm gave a tarball with {found}, but "
+                f"{VENDOR_PINS.name} pins {pin['integrity']}"
+            )
+        os.replace(packed, tarball)
+    log(f"vendor: {name}@{pin['version']} fetched with npm pack, sha512 checked")
+    return tarball
+
+
+def vendor_file(name: str, log=print) -> bytes | None:
+    """The pinned file of a vendored package (see ``vendor.json``), or None if unavailable."""
+    tarball = fetch(name, log)
+    if tarball is None:
+        return None
+    with tarfile.open(tarball) as archive:
+        member = archive.extractfile(vendor_pins()[name]["file"])
+        return member.read()
+
+
+def install(log=print) -> int:
+    """``make install``: fetch every pinned package; return how many could not be had."""
+    missing = 0
+    for name, pin in vendor_pins().items():
+        tarball = fetch(name, log)
+        if tarball is not None:
+            log(f"vendor: {name}@{pin['version']} ready, sha512 checked ({tarball})")
+        else:
+            missing += 1
+            log(f"vendor: {name}@{pin['version']} not available (npm missing or offline)")
+    if missing:
+        log(
+            "vendor: the site will still build: plotly.js falls back to the full bundle of the"
+            " plotly Python package, search to its built-in ranker"
+        )
+    return missing
+
+
+def plotly_js(log=print) -> tuple[bytes, str]:
+    """The plotly.js the pages load, and a line for the build log saying which one it is."""
+    expected = get_plotlyjs_version()
+    pin = vendor_pins()[PLOTLY_BUNDLE]
+    full = PLOTLY_JS.read_bytes()
+    if pin["version"] != expected:
+        return full, (
+            f"plotly.js: FALLBACK to the full bundle of the plotly package"
+            f" ({len(full) / 2**20:.1f} MB): {VENDOR_PINS.name} pins {PLOTLY_BUNDLE}@{pin['version']}, but the installed"
+            f" plotly.py expects {expected}; pin that version and its integrity"
+        )
+    bundle = vendor_file(PLOTLY_BUNDLE, log)
+    if bundle is None:
+        return full, (
+            f"plotly.js: FALLBACK to the full bundle of the plotly package"
+            f" ({len(full) / 2**20:.1f} MB): npm is missing or offline; `make install` with npm fetches {PLOTLY_BUNDLE}"
+        )
+    return bundle, (
+        f"plotly.js: {PLOTLY_BUNDLE}@{expected} ({len(bundle) / 2**20:.1f} MB, sha512 checked)"
+    )
+
+
+def prepare(project_dir: Path, data_dir: Path, log=print) -> None:
+    """Write assets/plotly.min.js and downloads/ (every CSV, the descriptor, Excel)."""
     assets = project_dir / "assets"
     assets.mkdir(exist_ok=True)
     target = assets / "plotly.min.js"
-    if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
-        shutil.copy2(PLOTLY_JS, target)
+    bundle, message = plotly_js(log)
+    log(message)
+    if not target.is_file() or target.read_bytes() != bundle:
+        target.write_bytes(bundle)
 
     downloads = project_dir / "downloads"
     files = _download_files(data_dir)
@@ -101,12 +232,75 @@ _CDN_SCRIPT = re.compile(
 _JQUERY_SHIM = re.compile(r"<script[^>]*>\s*define\('jquery'.*?</script>\s*", re.S)
 
 
+# plotly's to_html draws each figure with an inline script calling Plotly.newPlot at once, so
+# plotly.js would have to be loaded, and run, before the text below the chart can be parsed.
+_PLOT_SCRIPT = re.compile(
+    r'<script(?: type="text/javascript")?>(\s*window\.PLOTLYENV\b.*?Plotly\.newPlot\(.*?)</script>',
+    re.S,
+)
+_PLOTLY_TAG = re.compile(r'<script src="[^"]*plotly\.min\.js"[^>]*>\s*</script>\s*')
+
+
+def defer_plots(html: str) -> str:
+    """Make every inline ``Plotly.newPlot`` wait until plotly.js is there.
+
+    In the build without Quarto the page declares ``window.MUNRO_LAZY_PLOTS`` and each figure
+    only queues itself: site.js loads plotly.js when a chart comes near the screen and draws it
+    then. Elsewhere (Quarto, where plotly.js is a deferred script in the head), each figure is
+    drawn after the page is parsed, in its own task so that no one task holds every chart.
+
+    >>> out = defer_plots('<script>  window.PLOTLYENV={}; Plotly.newPlot("f", [])</script>')
+    >>> "DOMContentLoaded" in out and "MUNRO_LAZY_PLOTS.push" in out and defer_plots(out) == out
+    True
+    """
+
+    def wrap(match: re.Match) -> str:
+        chart = re.search(r'Plotly\.newPlot\(\s*"([^"]+)"', match.group(1)).group(1)
+        return (
+            "<script data-deferred-plot>(function (id, draw) {"
+            " if (window.MUNRO_LAZY_PLOTS) { window.MUNRO_LAZY_PLOTS.push([id, draw]); return; }"
+            ' if (document.readyState === "loading") document.addEventListener('
+            '"DOMContentLoaded", function () { setTimeout(draw, 0); });'
+            f' else setTimeout(draw, 0); }})("{chart}", function () {{'
+            f"{match.group(1)}}});</script>"
+        )
+
+    return _PLOT_SCRIPT.sub(wrap, html)
+
+
+CHARTS_JS = Path(__file__).resolve().parent / "static" / "charts.js"
+_PLOTLY_SRC = re.compile(r'<script src="([^"]*)assets/plotly\.min\.js"[^>]*>\s*</script>')
+
+
+def lazy_plotly(html: str) -> str:
+    """For Quarto's pages: plotly.js from the head (include-in-header) becomes charts.js's lazy
+    loading, as in the build without Quarto; pages without a chart lose it altogether."""
+    if "Plotly.newPlot" not in html:
+        return _PLOTLY_TAG.sub("", html)
+
+    def loader(match: re.Match) -> str:
+        root = match.group(1)
+        return (
+            f'<script>window.MUNRO_LAZY_PLOTS = []; window.MUNRO_PLOTLY = "{root}assets/'
+            f'plotly.min.js";</script>\n<script src="{root}site_libs/munro/charts.js" defer>'
+            "</script>"
+        )
+
+    return _PLOTLY_SRC.sub(loader, html, count=1)
+
+
 def strip_cdn(site_dir: Path) -> int:
-    """Remove the CDN require.js/jQuery tags from every page; return how many pages changed."""
+    """Quarto's post-render: drop the CDN require.js/jQuery tags, and give the charts the same
+    lazy plotly.js as the build without Quarto (see ``lazy_plotly``, ``defer_plots``).
+    Return how many pages changed."""
     changed = 0
     for page in site_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        cleaned = _JQUERY_SHIM.sub("", _CDN_SCRIPT.sub("", html))
+        cleaned = lazy_plotly(defer_plots(_JQUERY_SHIM.sub("", _CDN_SCRIPT.sub("", html))))
+        if "charts.js" in cleaned:
+            target = site_dir / "site_libs" / "munro" / "charts.js"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(CHARTS_JS, target)
         if cleaned != html:
             page.write_text(cleaned, encoding="utf-8")
             changed += 1

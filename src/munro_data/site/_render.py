@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
 from ..escape import MARKDOWN_UNESCAPE
+from ._assets import defer_plots, vendor_file
 from ._config import SiteConfig, front_matter
 
 HERE = Path(__file__).resolve().parent
@@ -73,8 +74,9 @@ MANIFEST = ".munro-pages.json"
 
 
 def _layout_digest(config: SiteConfig) -> str:
-    """What every page depends on besides its notebook: the renderer's own code, its templates
-    and static files, the site config and nbconvert's version."""
+    """What every page depends on besides its notebook: the renderer's own code (rendering,
+    search indexing, chart post-processing), its templates and static files, the site config and
+    nbconvert's version."""
     h = hashlib.sha256()
     files = [*sorted(HERE.glob("*.py")), *sorted(TEMPLATES.rglob("*")), *sorted(STATIC.rglob("*"))]
     for path in files:
@@ -158,41 +160,109 @@ def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path)
         "footer_right": config.footer_right,
     }
     html, _ = exporter.from_notebook_node(_prepare(nb), resources={"site": site})
-    return html
+    return label_cells(defer_plots(html))
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+def label_cells(html: str) -> str:
+    """Give each cell of a table of three columns or more its column's name, in ``data-label``.
+
+    On a phone, site.css shows such tables as stacked rows, one cell a line under its column's
+    name (a wide table would otherwise scroll sideways). great-tables links each cell to its
+    headings with ``headers``; Markdown tables have only their one header row.
+
+    >>> out = label_cells("<table><thead><tr><th>A</th><th>B</th><th>C</th></tr></thead>"
+    ...                   "<tbody><tr><td>1</td><td>2</td><td>3</td></tr></tbody></table>")
+    >>> out[out.index("<tbody>"):]
+    '<tbody><tr><td data-label="A">1</td><td data-label="B">2</td><td data-label="C">3</td></tr></tbody></table>'
+    """
+
+    def label(match: re.Match) -> str:
+        table = BeautifulSoup(match.group(0), "html.parser").table
+        names = {th["id"]: th.get_text(" ", strip=True) for th in table.select("thead th[id]")}
+        header_rows = table.select("thead tr")
+        columns = [
+            th.get_text(" ", strip=True) for th in (header_rows[-1:] or [table])[0].select("th")
+        ]
+        widest = max((len(tr.find_all(["td", "th"])) for tr in table.select("tbody tr")), default=0)
+        if widest < 3:
+            return match.group(0)
+        for row in table.select("tbody tr"):
+            for position, cell in enumerate(row.find_all("td")):
+                if cell.has_attr("headers"):
+                    text = [names[i] for i in cell["headers"] if i in names]
+                elif not names and position < len(columns):
+                    text = [columns[position]]
+                else:
+                    text = []
+                if text:
+                    cell["data-label"] = ": ".join(text)
+        table["class"] = [*table.get("class", []), "stack-on-phone"]
+        return str(table)
+
+    return _TABLE.sub(label, html)
+
+
+_SKIP = ("script", "style", "noscript", "template")
 
 
 def _search_entries(html: str, href: str, title: str) -> list[dict]:
-    """One entry per section of a page, like Quarto's search.json."""
+    """One entry per section of a page, like Quarto's search.json, with every word in it.
+
+    Every text node of ``<main>`` counts (tables, lists, captions, notes), not a list of tags;
+    the headings' "¶" anchor links and the charts' scripts do not.
+    """
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main")
+    for junk in main.select(".anchor-link, .title-block, " + ", ".join(_SKIP)):
+        junk.decompose()
     entries = []
     current = {"href": href, "title": title, "section": "", "text": []}
-    for element in main.find_all(["h2", "h3", "p", "li", "td", "blockquote"]):
-        if element.name in ("h2", "h3"):
+    for node in main.descendants:
+        if getattr(node, "name", None) in ("h2", "h3"):
             entries.append(current)
-            anchor = element.get("id")
+            anchor = node.get("id")
             current = {
                 "href": f"{href}#{anchor}" if anchor else href,
                 "title": title,
-                "section": element.get_text(" ", strip=True),
+                # Inline markup in a title, e.g. "Statuses (<code>x</code>)", stays inline.
+                "section": " ".join(node.get_text("").split()),
                 "text": [],
             }
-        else:
-            current["text"].append(element.get_text(" ", strip=True))
+        elif isinstance(node, str) and node.strip():
+            if node.find_parent(["h2", "h3"]) is None:
+                current["text"].append(node.strip())
     entries.append(current)
-    return [e | {"text": " ".join(e["text"])[:2000]} for e in entries if e["section"] or e["text"]]
+    return [e | {"text": " ".join(e["text"])} for e in entries if e["section"] or e["text"]]
 
 
-def write_static(out_dir: Path, search_index: list[dict]) -> None:
-    """The stylesheet, the search script and its index."""
+def write_static(out_dir: Path, search_index: list[dict], log=print) -> None:
+    """The stylesheet, the search script, its library and its index."""
     target = out_dir / "site_libs" / "munro"
     target.mkdir(parents=True, exist_ok=True)
     for path in STATIC.iterdir():
         shutil.copy2(path, target / path.name)
+    # MiniSearch ranks the results; without npm the search script falls back to its own
+    # simpler ranker, so the site still builds (and searches) with Python alone.
+    minisearch = vendor_file("minisearch", log)
+    ranker = None
+    if minisearch is None:
+        log("search: MiniSearch not available (npm missing or offline): built-in ranker")
+    else:
+        (target / "minisearch.js").write_bytes(minisearch)
+        ranker = "site_libs/munro/minisearch.js"
     # A script rather than JSON, so that search also works when the site is opened from file://.
     payload = json.dumps(search_index, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    (out_dir / "search-index.js").write_text(
-        f"window.MUNRO_SEARCH = {payload};\n", encoding="utf-8"
+    # The index names the ranking library only when the build has it: no failed request.
+    script = (
+        f"window.MUNRO_SEARCH = {payload};\nwindow.MUNRO_SEARCH_RANKER = {json.dumps(ranker)};\n"
+    )
+    (out_dir / "search-index.js").write_text(script, encoding="utf-8")
+    log(
+        f"search: {len(search_index)} sections indexed, search-index.js"
+        f" {len(script.encode()) / 1024:.0f} KB"
     )
     (out_dir / "search.json").write_text(
         json.dumps(search_index, ensure_ascii=False, indent=1), encoding="utf-8"

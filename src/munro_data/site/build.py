@@ -60,7 +60,7 @@ def build(
             if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
-    prepare(root, data_dir)
+    prepare(root, data_dir, log=log)
 
     if use_quarto is None:
         use_quarto = shutil.which("quarto") is not None
@@ -84,7 +84,7 @@ def build(
                 log=log,
                 notebook_root=root,
             )
-            write_static(staging, index)
+            write_static(staging, index, log=log)
             for resource in ("assets", "downloads"):
                 shutil.copytree(
                     root / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
