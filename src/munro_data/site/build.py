@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -14,6 +13,8 @@ from .._package import resolve_data_dir
 from ._assets import prepare
 from ._config import PROJECT_DIR, read_config
 from ._execute import run_changed
+from ._quarto import quarto
+from ._quarto import render as render_with_quarto
 from ._render import render_pages, write_static
 
 
@@ -46,19 +47,14 @@ def build(
     prepare(project_dir, data_dir)
 
     if use_quarto is None:
-        use_quarto = shutil.which("quarto") is not None
+        use_quarto = quarto() is not None
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a site is for serving.
     try:
         if use_quarto:
-            log("render: quarto render (stored outputs, no execution)")
-            subprocess.run(
-                ["quarto", "render", "--output-dir", str(staging)],
-                cwd=project_dir,
-                check=True,
-                env=os.environ | {"MUNRO_DATA_DIR": str(data_dir)},
-            )
+            previous = output if output.exists() else None
+            render_with_quarto(project_dir, staging, data_dir, previous=previous, log=log)
         else:
             index = render_pages(
                 config, staging, previous=output if output.exists() else None, log=log
