@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -55,4 +56,16 @@ def copy_project(target: Path) -> Path:
     shutil.copy2(PROJECT_DIR / "_quarto.yml", target)
     shutil.copy2(PROJECT_DIR / "index.ipynb", target)
     shutil.copytree(PROJECT_DIR / "notebooks", target / "notebooks")
+    shutil.copytree(PROJECT_DIR / "_quarto", target / "_quarto")  # Quarto's theme and hook.
     return target
+
+
+def require_quarto() -> None:
+    """Skip, saying why, where Quarto is not on the PATH; fail instead if REQUIRE_QUARTO=1."""
+    from munro_data.site._quarto import quarto
+
+    if quarto() is None:
+        message = "quarto is not on the PATH (bash ../shared/quarto/install.sh, see the README)"
+        if os.environ.get("REQUIRE_QUARTO") == "1":
+            pytest.fail(f"REQUIRE_QUARTO=1 but {message}")
+        pytest.skip(f"Quarto tests skipped: {message}")

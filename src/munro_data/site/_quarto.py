@@ -132,26 +132,32 @@ def _quarto_version() -> str:
 
 
 def _read_record(project_dir: Path, previous: Path | None) -> dict[str, str]:
-    """The page digests of the last render, if ``previous`` is the very site it made."""
-    path = project_dir / RECORD
-    if previous is None or not path.is_file():
+    """The page digests of the render that made ``previous``, if it is still as made."""
+    if previous is None:
         return {}
+    # A rename keeps a folder's files, so the swapped-in site still has its fingerprint; a
+    # site built since by the other renderer, or edited, has not.
+    fingerprint = _fingerprint(previous)
+    for render in _records(project_dir):
+        if render.get("fingerprint") == fingerprint:
+            return render.get("pages", {})
+    return {}
+
+
+def _records(project_dir: Path) -> list[dict]:
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        return {}
-    # A rename keeps a folder's files, so the swapped-in site still has this fingerprint;
-    # a site built since by the other renderer, or edited, has not.
-    if record.get("fingerprint") != _fingerprint(previous):
-        return {}
-    return record.get("pages", {})
+        return json.loads((project_dir / RECORD).read_text(encoding="utf-8"))["renders"]
+    except (OSError, ValueError, KeyError):
+        return []
 
 
 def _write_record(project_dir: Path, out_dir: Path, digests: dict[str, str]) -> None:
+    # A few sites per project (_site, a test's, another output), so that building one does not
+    # make the next build of another render everything.
+    renders = [{"fingerprint": _fingerprint(out_dir), "pages": digests}, *_records(project_dir)]
     path = project_dir / RECORD
     path.parent.mkdir(exist_ok=True)
-    record = {"fingerprint": _fingerprint(out_dir), "pages": digests}
-    path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    path.write_text(json.dumps({"renders": renders[:5]}, indent=1), encoding="utf-8")
 
 
 def _fingerprint(site: Path) -> list | None:
