@@ -24,9 +24,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 from .._package import resolve_data_dir
 from ._assets import prepare, strip_cdn
 from ._config import PROJECT_DIR, read_config
+from ._render import _search_entries
 
 HERE = Path(__file__).resolve().parent
 SUPPORT = "_quarto"  # The theme and the hook, beside _quarto.yml.
@@ -183,11 +186,13 @@ def prepare_layout(project_dir: Path, data_dir: Path) -> None:
 _PLOTLY_SCRIPT = re.compile(r'<script src="[^"]*plotly[^"]*\.js"[^>]*></script>\s*')
 
 
-def clean_site(site_dir: Path) -> int:
-    """After rendering: no CDN scripts, plotly.js only on pages with a chart.
+def clean_site(site_dir: Path, project_dir: Path) -> int:
+    """After rendering: no CDN scripts, plotly.js only on pages with a chart, and the search
+    index made by the same rule as the other build's.
 
     Returns how many pages changed.
     """
+    write_search_index(site_dir, project_dir)
     changed = strip_cdn(site_dir)
     for page in site_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
@@ -201,6 +206,29 @@ def clean_site(site_dir: Path) -> int:
     return changed
 
 
+def write_search_index(site_dir: Path, project_dir: Path) -> None:
+    """Quarto's search.json, with one entry per section as the build without Quarto makes it.
+
+    Quarto's own index has a section only for the headings of Markdown cells (those a notebook's
+    output prints, such as each recommendation's, fall into the section above), keeps the whole
+    text, and so finds other sections than the other build does for the same words.
+    """
+    entries = []
+    for page in read_config(project_dir).pages:
+        path = site_dir / page.output
+        if not path.is_file():
+            continue
+        html = path.read_text(encoding="utf-8")
+        title = BeautifulSoup(html, "html.parser").find("h1", class_="title")
+        text = title.get_text(" ", strip=True) if title else page.nav_text
+        entries += _search_entries(html, page.output, text)
+    # objectID is the key Quarto's search script gives each entry.
+    index = [{"objectID": e["href"], **e} for e in entries]
+    (site_dir / "search.json").write_text(
+        json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+
+
 def hook(argv: list[str]) -> int:
     """``_quarto/hook.py pre-render|post-render``, run by Quarto in the project folder."""
     if argv == ["pre-render"]:
@@ -208,7 +236,7 @@ def hook(argv: list[str]) -> int:
         return 0
     if argv == ["post-render"]:
         site = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site"))
-        print(f"post-render: {clean_site(site)} page(s) cleaned in {site}")
+        print(f"post-render: {clean_site(site, Path.cwd())} page(s) cleaned in {site}")
         return 0
     print("usage: _quarto/hook.py pre-render|post-render", file=sys.stderr)
     return 2

@@ -239,7 +239,7 @@ def add_toc(html: str) -> str:
 
 
 def _search_entries(html: str, href: str, title: str) -> list[dict]:
-    """One entry per section of a page, like Quarto's search.json."""
+    """One entry per section of a page, like Quarto's search.json (either build's HTML)."""
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main")
     entries = []
@@ -250,7 +250,8 @@ def _search_entries(html: str, href: str, title: str) -> list[dict]:
     for element in main.find_all(["h2", "h3", "p", "li", "td", "blockquote"]):
         if element.name in ("h2", "h3"):
             entries.append(current)
-            anchor = element.get("id")
+            # Quarto puts a section's id on the <section> and names it on the heading.
+            anchor = element.get("id") or element.get("data-anchor-id")
             current = {
                 "href": f"{href}#{anchor}" if anchor else href,
                 "title": title,
