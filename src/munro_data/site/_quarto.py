@@ -183,6 +183,7 @@ def prepare_layout(project_dir: Path, data_dir: Path) -> None:
         shutil.copy2(FAVICON, target)
 
 
+_NAVBAR = re.compile(r'(<nav class="navbar [^"]*"(?![^>]*aria-label)[^>]*)>')
 _PLOTLY_SCRIPT = re.compile(r'<script src="[^"]*plotly[^"]*\.js"[^>]*></script>\s*')
 
 
@@ -196,10 +197,12 @@ def clean_site(site_dir: Path, project_dir: Path) -> int:
     changed = strip_cdn(site_dir)
     for page in site_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        if 'class="plotly-graph-div"' in html:
-            continue
-        # _quarto.yml puts plotly.js in every page's head; a page without a chart never uses it.
-        cleaned = _PLOTLY_SCRIPT.sub("", html)
+        # Two navigation landmarks (the navbar, the table of contents) need different names.
+        cleaned = _NAVBAR.sub(r'\1 aria-label="Site">', html)
+        if 'class="plotly-graph-div"' not in html:
+            # _quarto.yml puts plotly.js in every page's head; a page without a chart does not
+            # use it.
+            cleaned = _PLOTLY_SCRIPT.sub("", cleaned)
         if cleaned != html:
             page.write_text(cleaned, encoding="utf-8")
             changed += 1
