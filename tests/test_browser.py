@@ -448,8 +448,9 @@ def test_markup_in_the_data_is_shown_as_text(browser, data_copy: Path, tmp_path:
         assert any("<script>" in t for t in x_labels), x_labels
         column = next(i for i, t in enumerate(x_labels) if "Hostile" in t)
         first_row = chart.query_selector_all(".heatmaplayer .heatmap-label")[column]
+        # Scrolled first and measured after: the page's contents list moves the chart down.
+        first_row.evaluate("m => m.scrollIntoView({block: 'center', inline: 'center'})")
         box = first_row.bounding_box()
-        chart.scroll_into_view_if_needed()
         seen.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         seen.page.wait_for_timeout(300)
         hover = chart.query_selector(".hoverlayer").text_content()
