@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import copy_project, read_rows, require_quarto, write_rows
+from conftest import copy_project, read_rows, write_rows
 
 import munro_data
 from munro_data import analysis
@@ -67,13 +67,6 @@ def browser():
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("served") / "tracker"
     return build(out, execute=False, use_quarto=False, log=lambda *_: None)
-
-
-@pytest.fixture(scope="module")
-def quarto_site(tmp_path_factory) -> Path:
-    require_quarto()
-    out = tmp_path_factory.mktemp("served-quarto") / "tracker"
-    return build(out, execute=False, use_quarto=True, log=lambda *_: None)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

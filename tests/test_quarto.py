@@ -13,42 +13,20 @@ Skipped, saying why, where Quarto is not on the PATH; failed instead when ``REQU
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import require_quarto
+from conftest import QUARTO_BUILD_STATUS
 
-from munro_data.site._config import PROJECT_DIR, read_config
+from munro_data.site._config import read_config
 from munro_data.site.build import build
 
 PAGES = read_config().pages
 # Quarto's Markdown reader is "smart": it prints typographic quotes where the notebook has ' and ".
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def _git_status() -> str | None:
-    if shutil.which("git") is None or not (PROJECT_DIR / ".git").exists():
-        return None
-    return subprocess.run(
-        ["git", "status", "--porcelain"], cwd=PROJECT_DIR, capture_output=True, text=True
-    ).stdout
-
-
-@pytest.fixture(scope="module")
-def status_before() -> str | None:
-    return _git_status()
-
-
-@pytest.fixture(scope="module")
-def quarto_site(tmp_path_factory, status_before) -> Path:
-    require_quarto()
-    out = tmp_path_factory.mktemp("quarto") / "_site"
-    return build(out, execute=False, use_quarto=True, log=lambda *_: None)
 
 
 @pytest.fixture(scope="module")
@@ -193,18 +171,15 @@ def test_explorer_is_one_plain_table(quarto_site: Path) -> None:
     assert "Table&nbsp;1" not in html and "quarto-float" not in html
 
 
-def test_no_tracked_file_changed_by_the_build(quarto_site: Path, status_before) -> None:
-    if status_before is None:
+def test_no_tracked_file_changed_by_the_build(quarto_site: Path) -> None:
+    if QUARTO_BUILD_STATUS["before"] is None:
         pytest.skip("not a git checkout")
-    assert _git_status() == status_before
+    assert QUARTO_BUILD_STATUS["after"] == QUARTO_BUILD_STATUS["before"]
 
 
-def test_no_change_rebuild_is_fast_and_renders_nothing(tmp_path: Path) -> None:
-    require_quarto()
-    out = tmp_path / "_site"
-    build(out, execute=False, use_quarto=True, log=lambda *_: None)
+def test_no_change_rebuild_is_fast_and_renders_nothing(quarto_site: Path) -> None:
     lines: list[str] = []
     start = time.perf_counter()
-    build(out, use_quarto=True, log=lines.append)
+    build(quarto_site, use_quarto=True, log=lines.append)
     assert time.perf_counter() - start < 3.0, lines
     assert any(f"0 page(s) rendered by Quarto, {len(PAGES)} unchanged" in line for line in lines)
