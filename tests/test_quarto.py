@@ -13,6 +13,7 @@ Skipped, saying why, where Quarto is not on the PATH; failed instead when ``REQU
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -21,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import QUARTO_BUILD_STATUS
 
-from munro_data.site._config import read_config
+from munro_data.site._config import PROJECT_DIR, read_config
 from munro_data.site.build import build
 
 PAGES = read_config().pages
@@ -183,3 +184,21 @@ def test_no_change_rebuild_is_fast_and_renders_nothing(quarto_site: Path) -> Non
     build(quarto_site, use_quarto=True, log=lines.append)
     assert time.perf_counter() - start < 3.0, lines
     assert any(f"0 page(s) rendered by Quarto, {len(PAGES)} unchanged" in line for line in lines)
+
+
+def test_hook_finds_the_projects_python() -> None:
+    """A plain `quarto render` runs the hook with whatever python3 it finds: it must still work."""
+    system = Path("/usr/bin/python3")
+    if not (PROJECT_DIR / ".venv" / "bin" / "python").exists() or not system.exists():
+        pytest.skip("needs the project's .venv and a system python3")
+    # -I: the system Python sees neither this venv nor the user's packages, so no munro_data.
+    run = subprocess.run(
+        [str(system), "-I", "_quarto/hook.py", "no-such-step"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    # The usage message comes from munro_data's hook(): the script restarted with the venv.
+    assert run.returncode == 2, run.stderr
+    assert "usage: _quarto/hook.py pre-render|post-render" in run.stderr

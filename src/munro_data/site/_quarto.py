@@ -66,13 +66,8 @@ def render(
     env = os.environ | {"MUNRO_DATA_DIR": str(data_dir), "QUARTO_PYTHON": sys.executable}
     prepare_layout(project_dir, Path(data_dir))
     pages = [page.source for page in read_config(project_dir).pages]
-    layout = _layout_digest(project_dir)
-    digests = {
-        source: hashlib.sha256((project_dir / source).read_bytes() + layout.encode()).hexdigest()[
-            :16
-        ]
-        for source in pages
-    }
+    layout = _layout_digest(project_dir).encode()
+    digests = {s: _digest((project_dir / s).read_bytes() + layout) for s in pages}
     record = _read_record(project_dir, previous)
     if set(record) != set(pages):
         record = {}  # A page was added or removed: the navigation and search change everywhere.
@@ -104,6 +99,10 @@ def _complete_layout(project_dir: Path) -> None:
         shutil.copytree(PROJECT_DIR / SUPPORT, project_dir / SUPPORT)
 
 
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
 def _layout_digest(project_dir: Path) -> str:
     """Everything each Quarto page depends on besides its own notebook."""
     h = hashlib.sha256(b"quarto")
@@ -112,6 +111,7 @@ def _layout_digest(project_dir: Path) -> str:
         *sorted((project_dir / SUPPORT).glob("*")),
         Path(__file__),
         HERE / "_assets.py",
+        HERE / "_render.py",  # The search index's sections.
         project_dir / "downloads" / ".data-digest",  # The downloads are published as they are.
     ]
     for path in inputs:
