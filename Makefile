@@ -28,6 +28,8 @@ validate: $(STAMP)
 	$(PY) -m munro_data validate $(DATA)
 
 ## The main job: validate, re-run the notebooks whose inputs changed, build _site/.
+## With `quarto` on the PATH it renders with Quarto, otherwise with nbconvert (--without-quarto).
+## Quarto's hooks run with this venv's Python either way (the build sets QUARTO_PYTHON).
 site: install
 	$(PY) -m munro_data.site build
 
@@ -54,4 +56,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf _site assets/plotly.min.js downloads test-artifacts .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf _site .quarto assets/plotly.min.js assets/favicon.svg downloads test-artifacts .pytest_cache .ruff_cache build src/*.egg-info

@@ -1,13 +1,15 @@
 """The built site as a reader's browser shows it: Debian's Chromium driven by Playwright.
 
-Every page is opened over HTTP on 127.0.0.1 (under a sub-path) and from file://, and must load
-with no console error, no failed request and no request to another host; draw every chart with
+Every page is opened over HTTP on 127.0.0.1 (under a sub-path) and from file://, and the Quarto
+build's over HTTP (Quarto sites are meant to be served), and must load with no console error, no
+failed request and no request to another host; draw every chart with
 the marks the data implies and show hover text; show every table with its rows; pass an axe-core
-audit with no serious or critical violation; and fit a 375 px phone without sideways scrolling.
+audit with no violation; and fit a 375 px phone without sideways scrolling. Site search must find the same sections in
+both builds.
 Screenshots of every page at desktop and phone width go to ``test-artifacts/screenshots/``.
 
 The tests are skipped, saying why, where Chromium is missing, and fail when ``REQUIRE_BROWSER=1``
-(as CI sets it).
+(as CI sets it); those of the Quarto build likewise where Quarto is missing (``REQUIRE_QUARTO``).
 """
 
 from __future__ import annotations
@@ -82,8 +84,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
+def _serve(site: Path) -> Iterator[str]:
     """Serve the site's parent folder, so the site lives under a sub-path (/tracker/)."""
     handler = functools.partial(_QuietHandler, directory=str(site.parent))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -91,6 +92,28 @@ def server(site: Path) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/{site.name}/"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    yield from _serve(site)
+
+
+@pytest.fixture(scope="module")
+def quarto_server(quarto_site: Path) -> Iterator[str]:
+    yield from _serve(quarto_site)
+
+
+RENDERERS = ["nbconvert", "quarto"]
+
+
+def served(request, renderer: str) -> str:
+    """The URL of the site the renderer built, served over HTTP."""
+    return request.getfixturevalue("server" if renderer == "nbconvert" else "quarto_server")
+
+
+def _pages_of_both():
+    return [pytest.param(r, p, id=f"{r}-{p.output}") for r in RENDERERS for p in PAGES]
 
 
 @pytest.fixture(scope="module")
@@ -131,24 +154,32 @@ def visit(browser, url: str, viewport: dict = DESKTOP) -> Visit:
     return seen
 
 
-def url_for(mode: str, server: str, site: Path, page) -> str:
-    return server + page.output if mode == "http" else (site / page.output).as_uri()
+def url_for(mode: str, request, page) -> str:
+    if mode == "file":
+        return (request.getfixturevalue("site") / page.output).as_uri()
+    return served(request, "quarto" if mode == "quarto-http" else "nbconvert") + page.output
 
 
 def _modes():
-    return [pytest.param(m, p, id=f"{m}-{p.output}") for m in ("http", "file") for p in PAGES]
+    # A Quarto site opened from file:// loses its navigation scripts (ES modules): not tried.
+    return [
+        pytest.param(m, p, id=f"{m}-{p.output}")
+        for m in ("http", "file", "quarto-http")
+        for p in PAGES
+    ]
 
 
 @pytest.mark.parametrize(("mode", "page"), _modes())
-def test_page_loads_cleanly_and_stays_on_this_machine(browser, server, site, mode, page) -> None:
-    seen = visit(browser, url_for(mode, server, site, page))
+def test_page_loads_cleanly_and_stays_on_this_machine(browser, request, mode, page) -> None:
+    url = url_for(mode, request, page)
+    seen = visit(browser, url)
     try:
         assert seen.errors == [], f"console errors on {page.output}"
         assert seen.failed == [], f"failed requests on {page.output}"
-        origin = urlparse(server).netloc
+        origin = urlparse(url).netloc
         for url in seen.requests:
             parsed = urlparse(url)
-            if mode == "http":
+            if mode != "file":
                 assert parsed.scheme in ("http", "data", "blob") and (
                     parsed.scheme != "http" or parsed.netloc == origin
                 ), url
@@ -175,9 +206,9 @@ def _expected_marks(ctx) -> dict[str, tuple[str, int]]:
     }
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.output)
-def test_charts_draw_their_marks_and_hover(browser, server, ctx, page) -> None:
-    seen = visit(browser, server + page.output)
+@pytest.mark.parametrize(("renderer", "page"), _pages_of_both())
+def test_charts_draw_their_marks_and_hover(browser, request, ctx, renderer, page) -> None:
+    seen = visit(browser, served(request, renderer) + page.output)
     expected = _expected_marks(ctx)
     try:
         charts = seen.page.query_selector_all(".plotly-graph-div")
@@ -194,11 +225,14 @@ def test_charts_draw_their_marks_and_hover(browser, server, ctx, page) -> None:
                 assert marks, f"{chart_id} drew nothing"
             else:
                 assert len(marks) == count, f"{chart_id}: {len(marks)} marks, expected {count}"
-            # Hover over the middle of the first mark: the hover label must appear.
-            # The mark, not the chart: a tall chart's first mark can be above the viewport.
-            marks[0].scroll_into_view_if_needed()
-            box = next((b for b in (m.bounding_box() for m in marks) if b and b["width"] > 0), None)
-            assert box is not None, f"{chart_id}: no mark has a visible box to hover"
+            # Hover over the middle of the widest mark: the hover label must appear. A bar two
+            # pixels wide can be missed by a pixel's rounding (seen in the narrower Quarto page).
+            # The mark, not the chart: a tall chart's mark can be above the viewport; centred,
+            # so that a fixed navbar (Quarto's) cannot lie over it.
+            mark = max(marks, key=lambda m: (m.bounding_box() or {"width": 0})["width"])
+            mark.evaluate("m => m.scrollIntoView({block: 'center', inline: 'center'})")
+            box = mark.bounding_box()
+            assert box is not None and box["width"] > 0, f"{chart_id}: no mark to hover"
             seen.page.mouse.move(box["x"] + min(box["width"] / 2, 20), box["y"] + box["height"] / 2)
             seen.page.wait_for_timeout(250)
             hover = chart.query_selector(".hoverlayer")
@@ -232,9 +266,9 @@ def _expected_rows(ctx) -> dict[str, int]:
     return expected
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.output)
-def test_tables_show_every_row(browser, server, ctx, page) -> None:
-    seen = visit(browser, server + page.output)
+@pytest.mark.parametrize(("renderer", "page"), _pages_of_both())
+def test_tables_show_every_row(browser, request, ctx, renderer, page) -> None:
+    seen = visit(browser, served(request, renderer) + page.output)
     try:
         expected = _expected_rows(ctx)
         for table_id, count in expected.items():
@@ -258,30 +292,31 @@ def test_every_table_on_the_site_is_checked(site, ctx) -> None:
     assert ids == set(_expected_rows(ctx))
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.output)
-def test_accessibility_audit_has_no_serious_violations(browser, server, page) -> None:
+@pytest.mark.parametrize(("renderer", "page"), _pages_of_both())
+def test_accessibility_audit_has_no_violations(browser, request, renderer, page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    seen = visit(browser, server + page.output)
+    seen = visit(browser, served(request, renderer) + page.output)
     try:
         results = Axe().run(seen.page)
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s), e.g. "
             f"{v['nodes'][0]['target']}"
             for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
         ]
         assert bad == [], "\n".join(bad)
     finally:
         seen.page.context.close()
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.output)
-def test_fits_a_phone_and_screenshots(browser, server, page) -> None:
+@pytest.mark.parametrize(("renderer", "page"), _pages_of_both())
+def test_fits_a_phone_and_screenshots(browser, request, renderer, page) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = page.output.replace("/", "_").removesuffix(".html")
+    if renderer == "quarto":
+        name = f"quarto-{name}"
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        seen = visit(browser, server + page.output, viewport)
+        seen = visit(browser, served(request, renderer) + page.output, viewport)
         try:
             seen.page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
             if label == "phone":
@@ -298,6 +333,42 @@ def test_fits_a_phone_and_screenshots(browser, server, page) -> None:
                 assert wide == [], f"{page.output}: tables wider than a phone: {wide}"
         finally:
             seen.page.context.close()
+
+
+SEARCHES = ["ofsted", "serious case review", "lead officer", "social work reform board"]
+
+
+def _search(browser, base: str, renderer: str, query: str) -> list[str]:
+    """The sections the site's search lists for ``query``, as paths from the site's root."""
+    seen = visit(browser, base + "notebooks/02-stances.html")
+    page = seen.page
+    try:
+        if renderer == "quarto":
+            page.fill("#quarto-search input.aa-Input", query)  # a textbox in the navbar
+            selector = ".aa-Panel .aa-Item a"
+        else:
+            page.fill("#search-input", query)
+            selector = ".search-results a"
+        page.wait_for_selector(selector)
+        page.wait_for_timeout(500)  # Quarto lists its results asynchronously.
+        hrefs = page.evaluate(
+            f"() => Array.from(document.querySelectorAll('{selector}')).map(a => a.href)"
+        )
+    finally:
+        seen.page.context.close()
+    found = set()
+    for href in hrefs:
+        parsed = urlparse(href)
+        path = parsed.path.removeprefix(urlparse(base).path)
+        found.add(path + (f"#{parsed.fragment}" if parsed.fragment else ""))  # Quarto adds ?q=
+    return sorted(found)
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_search_finds_the_same_sections_in_both_builds(browser, request, query) -> None:
+    plain = _search(browser, served(request, "nbconvert"), "nbconvert", query)
+    quarto = _search(browser, served(request, "quarto"), "quarto", query)
+    assert quarto == plain != []
 
 
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> "quoted"'
@@ -385,8 +456,9 @@ def test_markup_in_the_data_is_shown_as_text(browser, data_copy: Path, tmp_path:
         assert any("<script>" in t for t in x_labels), x_labels
         column = next(i for i, t in enumerate(x_labels) if "Hostile" in t)
         first_row = chart.query_selector_all(".heatmaplayer .heatmap-label")[column]
+        # Scrolled first and measured after: the page's contents list moves the chart down.
+        first_row.evaluate("m => m.scrollIntoView({block: 'center', inline: 'center'})")
         box = first_row.bounding_box()
-        chart.scroll_into_view_if_needed()
         seen.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         seen.page.wait_for_timeout(300)
         hover = chart.query_selector(".hoverlayer").text_content()

@@ -7,6 +7,7 @@ titles and navbar order, code hidden, everything loaded from the site itself.
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import json
 import re
 import shutil
@@ -160,7 +161,92 @@ def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path)
         "footer_right": config.footer_right,
     }
     html, _ = exporter.from_notebook_node(_prepare(nb), resources={"site": site})
-    return label_cells(defer_plots(html))
+    return label_cells(defer_plots(add_toc(pandoc_heading_ids(html))))
+
+
+def pandoc_id(text: str) -> str:
+    """The id pandoc (and so Quarto) gives a heading written without one.
+
+    >>> pandoc_id("Stances (responses.stance)")
+    'stances-responses.stance'
+    >>> pandoc_id("2011: the response")
+    'the-response'
+    """
+    kept = "".join(c for c in text if c.isalnum() or c in "_-." or c.isspace())
+    slug = re.sub(r"^[^a-z]+", "", "-".join(kept.split()).lower())
+    return slug or "section"
+
+
+# nbconvert's own ids for headings written without one ("Stances-(responses.stance)"), with
+# the anchor link it adds. Headings with an id ({#rec-7}) are raw HTML and have no such link.
+_NBCONVERT_HEADING = re.compile(
+    r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#\2">¶</a></h\1>', re.S
+)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def pandoc_heading_ids(html: str) -> str:
+    """Give headings written without an id the id Quarto gives them, so anchors match."""
+    used = set(re.findall(r'\sid="([^"]+)"', html))
+
+    def replace(match: re.Match) -> str:
+        level, old, inner = match.groups()
+        anchor = base = pandoc_id(html_lib.unescape(_TAG.sub("", inner)))
+        number = 0
+        while anchor in used and anchor != old:
+            number += 1
+            anchor = f"{base}-{number}"  # Pandoc's way of keeping ids unique.
+        used.add(anchor)
+        return f'<h{level} id="{anchor}">{inner}<a class="anchor-link" href="#{anchor}">¶</a></h{level}>'
+
+    return _NBCONVERT_HEADING.sub(replace, html)
+
+
+TOC_PLACEHOLDER = "<!-- munro:toc -->"
+_CELL = re.compile(r'<div class="cell border-box-sizing (code_cell|text_cell) ')
+_SECTION_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+
+
+def add_toc(html: str) -> str:
+    """An "On this page" list of the page's sections (h2, with their h3), as Quarto's toc."""
+    start = html.find(TOC_PLACEHOLDER)
+    if start < 0:
+        return html
+    # Like Quarto's, the list holds the headings of Markdown cells only: pandoc builds it from
+    # the document's own sections, and headings an output prints sit inside an output's div.
+    cells = [(m.start(), m.group(1)) for m in _CELL.finditer(html)]
+    items: list[tuple[int, str, str]] = []
+    for match in _SECTION_HEADING.finditer(html, start):
+        kinds = [kind for position, kind in cells if position < match.start()]
+        if not kinds or kinds[-1] != "text_cell":
+            continue
+        level, anchor, inner = match.groups()
+        text = _TAG.sub("", inner.replace("¶</a>", "</a>")).strip()
+        items.append((int(level), anchor, text))
+    if not items:
+        return html.replace(TOC_PLACEHOLDER, "")
+    parts = ['<nav id="TOC" class="toc" aria-labelledby="toc-title">']
+    parts.append('<p id="toc-title" class="toc-title">On this page</p>\n<ul>')
+    open_sub = False
+    for index, (level, anchor, text) in enumerate(items):
+        # The text was escaped once already, as it appears in the heading.
+        link = f'<a href="#{anchor}">{text}</a>'
+        if level == 3 and index > 0:
+            if not open_sub:
+                parts.append("<ul>")
+                open_sub = True
+            parts.append(f"<li>{link}</li>")
+            continue
+        if open_sub:
+            parts.append("</ul>")
+            open_sub = False
+        if index > 0:
+            parts.append("</li>")
+        parts.append(f"<li>{link}")
+    if open_sub:
+        parts.append("</ul>")
+    parts.append("</li>\n</ul>\n</nav>")
+    return html.replace(TOC_PLACEHOLDER, "\n".join(parts), 1)
 
 
 _TABLE = re.compile(r"<table\b.*?</table>", re.S)
@@ -220,10 +306,14 @@ def _search_entries(html: str, href: str, title: str) -> list[dict]:
         junk.decompose()
     entries = []
     current = {"href": href, "title": title, "section": "", "text": []}
+    toc = main.find(id="TOC")
+    if toc is not None:
+        toc.decompose()  # The table of contents repeats the headings; it is not a section.
     for node in main.descendants:
         if getattr(node, "name", None) in ("h2", "h3"):
             entries.append(current)
-            anchor = node.get("id")
+            # Quarto puts a section's id on the <section> and names it on the heading.
+            anchor = node.get("id") or node.get("data-anchor-id")
             current = {
                 "href": f"{href}#{anchor}" if anchor else href,
                 "title": title,

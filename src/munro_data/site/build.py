@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -16,6 +15,8 @@ from . import _recpages as recpages
 from ._assets import prepare
 from ._config import PROJECT_DIR, read_config
 from ._execute import run_changed
+from ._quarto import quarto
+from ._quarto import render as render_with_quarto
 from ._render import render_pages, write_static
 
 
@@ -63,19 +64,15 @@ def build(
     prepare(root, data_dir, log=log)
 
     if use_quarto is None:
-        use_quarto = shutil.which("quarto") is not None
+        use_quarto = quarto() is not None
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a site is for serving.
     try:
         if use_quarto:
-            log("render: quarto render (stored outputs, no execution)")
-            subprocess.run(
-                ["quarto", "render", "--output-dir", str(staging)],
-                cwd=root,
-                check=True,
-                env=os.environ | {"MUNRO_DATA_DIR": str(data_dir)},
-            )
+            previous = output if output.exists() else None
+            # The folder holding the executed notebooks is the Quarto project rendered.
+            render_with_quarto(root, staging, data_dir, previous=previous, log=log)
         else:
             index = render_pages(
                 config,
@@ -110,8 +107,9 @@ def executed_root(project_dir: Path, data_dir: Path) -> Path:
     return project_dir / "build" / "executed" / f"{data_dir.name}-{key}"
 
 
-# What a Quarto render needs beside the notebooks: the website's config and its theme files.
-_LAYOUT_FILES = ("_quarto.yml", "theme.scss", "favicon.svg", "favicon.ico")
+# What a Quarto render needs beside the notebooks: the website's config (its support folder
+# _quarto/ is copied by site._quarto when a project copy lacks it).
+_LAYOUT_FILES = ("_quarto.yml",)
 
 
 def _copy_layout(project_dir: Path, root: Path) -> None:
