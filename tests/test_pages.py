@@ -29,6 +29,8 @@ from munro_data.pages._parts import NUMBER_WORDS
 from munro_data.site._config import PROJECT_DIR, read_config
 
 NOTEBOOKS = [PROJECT_DIR / p.source for p in read_config().pages]
+# The notebooks whose prose is typed; the pages of recommendations and sources are made.
+TYPED = [p for p in NOTEBOOKS if not p.name.startswith(("rec-", "src-"))]
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +41,12 @@ def ctx():
 def test_notebooks_are_thin() -> None:
     """The pages' logic lives in the package: all notebooks together hold under 200 lines.
 
-    The recommendations' pages are made from one template, so they count once.
+    The recommendations' and sources' pages are made from templates, so they count once.
     """
     lines = 0
-    made = [p for p in NOTEBOOKS if p.name.startswith("rec-")]
-    for path in [p for p in NOTEBOOKS if p not in made] + made[:1]:
+    rec_pages = [p for p in NOTEBOOKS if p.name.startswith("rec-")]
+    source_pages = [p for p in NOTEBOOKS if p.name.startswith("src-")]
+    for path in TYPED + rec_pages[:1] + source_pages[:1]:
         nb = nbformat.read(path, as_version=4)
         code = [c.source for c in nb.cells if c.cell_type == "code"]
         lines += sum(1 for cell in code for line in cell.splitlines() if line.strip())
@@ -57,7 +60,7 @@ _DATA_FACTS = re.compile(
 )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TYPED, ids=lambda p: p.name)
 def test_typed_prose_states_no_count_date_or_source(path: Path) -> None:
     """Counts, dates, sources and councils are generated; the typed prose stays true of any data.
 
@@ -337,3 +340,30 @@ def test_recommendation_pages_link_in_order(ctx) -> None:
         recommendations.page_href(order[0])
         not in recommendations.rec_page_links(ctx, order[0]).text
     )
+
+
+def test_every_quote_is_highlighted_on_its_source_page(ctx) -> None:
+    from bs4 import BeautifulSoup
+
+    from munro_data.pages import sources
+    from munro_data.provenance import fragments, normalise
+
+    for source_id in ctx.sources["source_id"]:
+        soup = BeautifulSoup(sources.source_page(ctx, source_id).markup, "html.parser")
+        for quote in sources.quotes_of(ctx, source_id):
+            target = soup.find(id=sources.passage_id(quote))
+            assert target is not None, (source_id, quote[:60])
+            if target.name != "mark":  # a second passage starting at the same word
+                target = target.find_next("mark")
+            # The mark starts the quote's first part (a passage that overlaps another is cut
+            # where the other starts or ends, so the mark may hold only its beginning).
+            marked = normalise(target.get_text())
+            assert marked and fragments(quote)[0].startswith(marked), (source_id, quote[:60])
+
+
+def test_a_citation_says_whose_words_they_are(ctx) -> None:
+    government = ctx.responses[ctx.responses["actor_id"] == "government"].iloc[0]
+    cited = ctx.cite(government["source_id"], "government")
+    assert cited.startswith("Government, as given in ")
+    own = ctx.responses[ctx.responses["actor_id"] == "adcs"].iloc[0]
+    assert not ctx.cite(own["source_id"], "adcs").startswith("ADCS, as given in")

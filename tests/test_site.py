@@ -278,7 +278,7 @@ def test_search_index_holds_every_word_with_clean_titles(site: Path) -> None:
     # Every word of a page's main text is in some section of that page.
     page = next(p for p in CONFIG.pages if "recommendations" in p.source)
     main = page_soup(site, page).find("main")
-    for junk in main.select("script, style, .anchor-link, .title-block"):
+    for junk in main.select("script, style, .anchor-link, .title-block, #TOC"):
         junk.decompose()
     indexed = " ".join(
         e["section"] + " " + e["text"] for e in index if e["href"].startswith(page.output)
@@ -317,3 +317,20 @@ def test_strip_cdn_makes_quartos_charts_lazy_and_drops_plotly_where_there_are_no
     assert (tmp_path / "site_libs" / "munro" / "charts.js").is_file()
     assert "plotly" not in (tmp_path / "text.html").read_text(encoding="utf-8")
     assert strip_cdn(tmp_path) == 0, "running it twice changes nothing"
+
+
+def test_every_quote_link_resolves_to_its_highlighted_passage(site: Path) -> None:
+    """Each link to a source page lands on a highlighted passage of that page."""
+    checked = 0
+    for page in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select('a[href*="src-"][href*="#q-"]'):
+            target_page, anchor = link["href"].split("#")
+            target = (page.parent / target_page).resolve()
+            assert target.is_file(), (page.name, link["href"])
+            there = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+            element = there.find(id=anchor)
+            assert element is not None, (page.name, link["href"])
+            assert element.name == "mark" or element.find_next("mark") is not None
+            checked += 1
+    assert checked > 100, checked

@@ -133,10 +133,21 @@ class Context:
         """Recommendations in the Government response's order: theme by theme."""
         return self.recommendations.sort_values(["theme_id", "rec_id"])["rec_id"].tolist()
 
-    def cite(self, source_id: str) -> str:
-        """A short citation, e.g. "Salford City Council, Summer 2011"."""
+    def cite(self, source_id: str, actor_id: str | None = None) -> str:
+        """A short citation that says whose words they are.
+
+        "Salford City Council, Summer 2011" for Salford's own words; where a document gives
+        another actor's words (the Government response as Salford reproduced it, the
+        Government's status table in Munro's report), "Government, as given in Salford City
+        Council, Summer 2011".
+        """
         row = self.sources.set_index("source_id").loc[source_id]
-        return f"{row['author']}, {str(row['date_text']).split(' (')[0]}"
+        document = f"{row['author']}, {str(row['date_text']).split(' (')[0]}"
+        if actor_id is None or actor_id not in self.actor_full_name:
+            return document
+        if str(self.actor_full_name[actor_id]).lower() in str(row["author"]).lower():
+            return document
+        return f"{self.actor_name[actor_id]}, as given in {document}"
 
     # Shared views -----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from .. import list_tables
 from ..escape import md
 from ._context import Context
 from ._parts import Prose, gt_table, number_word, plural
+from .sources import page_name
 
 
 def intro(ctx: Context) -> Prose:
@@ -117,17 +118,23 @@ def sources_table(ctx: Context) -> pd.DataFrame:
     listing = ctx.sources.assign(rows=ctx.sources["source_id"].map(used).fillna(0).astype(int))
     listing = listing[["source_id", "citation", "date_text", "kind", "licence", "rows"]].copy()
     listing["kind"] = listing["kind"].astype(str).str.replace("_", " ")
+    # Each source links to its page, where every passage the data quotes is highlighted.
+    listing["source_id"] = [f"[{md(s)}]({page_name(s)})" for s in listing["source_id"]]
     return listing
 
 
 def sources(ctx: Context) -> GT:
-    return gt_table(sources_table(ctx), "tbl-sources").cols_label(
-        source_id="Id",
-        citation="Citation",
-        date_text="Date",
-        kind="Kind",
-        licence="Terms",
-        rows="Rows citing it",
+    return (
+        gt_table(sources_table(ctx), "tbl-sources")
+        .fmt_markdown(columns="source_id")
+        .cols_label(
+            source_id="Id",
+            citation="Citation",
+            date_text="Date",
+            kind="Kind",
+            licence="Terms",
+            rows="Rows citing it",
+        )
     )
 
 

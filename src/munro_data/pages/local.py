@@ -11,6 +11,7 @@ from ..escape import md, slug
 from . import _palette
 from ._context import Context
 from ._parts import Prose, colour_cells, counts_phrase, gt_table, join_words, number_word, plural
+from .sources import quote_with_link
 
 
 def shown_councils(ctx: Context) -> list[str]:
@@ -50,8 +51,14 @@ def council_positions(ctx: Context, council: str) -> pd.DataFrame:
         .agg("; ".join)
     )
     frame = ctx.recommendations[["rec_id", "title"]].merge(
-        mine[["rec_id", "stance", "quote"]], on="rec_id", how="left"
+        mine[["rec_id", "stance", "quote", "source_id"]], on="rec_id", how="left"
     )
+    # The council's words, with a link to them in its document.
+    frame["quote"] = [
+        quote_with_link(ctx, source, quote, council) if pd.notna(quote) else pd.NA
+        for quote, source in zip(frame["quote"], frame["source_id"], strict=True)
+    ]
+    frame = frame.drop(columns="source_id")
     frame["stance"] = frame["stance"].astype("string")
     frame["officer"] = frame["rec_id"].map(officers)
     return frame
@@ -84,6 +91,7 @@ def positions(ctx: Context) -> list:
         )
         table = colour_cells(table, "stance", frame["stance"], _palette.STANCE)
         table = table.fmt(lambda code: ctx.stance_label.get(code, code), columns="stance")
+        table = table.fmt_markdown(columns="quote")
         table = table.cols_width(
             {"rec_id": "4%", "title": "18%", "stance": "12%", "quote": "46%", "officer": "20%"}
         )
@@ -123,7 +131,12 @@ def local_plans_table(ctx: Context) -> pd.DataFrame:
             "description": plans["description"],
             "due": plans["due_text"].fillna("no time given"),
             "outcome": plans["outcome"],
-            "quote": plans["quote"],
+            "quote": [
+                quote_with_link(ctx, source, quote, actor)
+                for quote, source, actor in zip(
+                    plans["quote"], plans["source_id"], plans["actor_id"], strict=True
+                )
+            ],
         }
     ).reset_index(drop=True)
 
@@ -138,6 +151,7 @@ def local_plans(ctx: Context) -> GT | Prose:
     )
     table = colour_cells(table, "outcome", frame["outcome"], _palette.OUTCOME)
     table = table.fmt(lambda code: analysis.OUTCOME_LABELS.get(code, code), columns="outcome")
+    table = table.fmt_markdown(columns="quote")
     return table.cols_width(
         {"rec_id": "7%", "description": "24%", "due": "15%", "outcome": "14%", "quote": "40%"}
     )
@@ -167,11 +181,15 @@ def local_progress(ctx: Context) -> list:
         frame = rows.assign(
             recommendation=rows["rec_id"].map(ctx.rec_label),
             status=rows["status"].astype(str),
+            quote=[
+                quote_with_link(ctx, source, quote, council)
+                for quote, source in zip(rows["quote"], rows["source_id"], strict=True)
+            ],
         )[["recommendation", "status", "detail", "quote"]].reset_index(drop=True)
         table = gt_table(frame, f"tbl-local-{slug(council)}", groupname_col="recommendation")
         table = table.cols_label(status="Status", detail="What was done", quote="In its own words")
         table = colour_cells(table, "status", frame["status"], _palette.STATUS)
-        table = table.fmt(ctx.status_text, columns="status")
+        table = table.fmt(ctx.status_text, columns="status").fmt_markdown(columns="quote")
         parts.append(table.cols_width({"status": "12%", "detail": "38%", "quote": "50%"}))
     others = local[~local["reported_by"].isin(shown)]
     if len(others):

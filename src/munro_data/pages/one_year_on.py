@@ -22,6 +22,7 @@ from ._parts import (
     number_word,
     plural,
 )
+from .sources import cite_link
 
 # Codes of the figures' and verdicts' areas that are not areas of reform.
 ABOUT_THE_FIGURES = "general"
@@ -60,8 +61,8 @@ def intro(ctx: Context) -> Prose:
     return Prose(lines[0] + ".")
 
 
-def _quote_block(ctx: Context, quote: str, source_id: str) -> str:
-    return f"> \u201c{md(quote)}\u201d\n>\n> \u2014 {md(ctx.cite(source_id))}"
+def _quote_block(ctx: Context, quote: str, source_id: str, actor_id: str) -> str:
+    return f"> \u201c{md(quote)}\u201d\n>\n> \u2014 {cite_link(ctx, source_id, quote, actor_id)}"
 
 
 def verdict(ctx: Context) -> Prose:
@@ -71,7 +72,7 @@ def verdict(ctx: Context) -> Prose:
     overall = overall.assign(others=kind != "progress_report").sort_values(["others", "verdict_id"])
     blocks = ["## The overall verdict {#verdict}"]
     blocks += [
-        f"**{md(row.verdict)}**\n\n{_quote_block(ctx, row.quote, row.source_id)}"
+        f"**{md(row.verdict)}**\n\n{_quote_block(ctx, row.quote, row.source_id, row.actor_id)}"
         for row in overall.itertuples()
     ]
     if overall.empty:
@@ -209,7 +210,7 @@ def about_the_figures(ctx: Context) -> Prose | None:
         + "\n".join(
             f"- {md(row.description.rstrip('.'))}:"
             f" **{md(figure_value(row.value, row.unit, row.denominator))}**"
-            f" ({md(ctx.cite(row.source_id))})"
+            f" ({cite_link(ctx, row.source_id, row.quote)})"
             for row in about.itertuples()
         )
     )
@@ -219,7 +220,12 @@ def area_verdicts(ctx: Context, area: str) -> Prose:
     said = ctx.verdicts[ctx.verdicts["area"] == area].sort_values("verdict_id")
     lines = [f"### {md(area_title(area))} {{#{slug(area)}}}", ""]
     for row in said.itertuples():
-        lines += [f"**{md(row.verdict)}**", "", _quote_block(ctx, row.quote, row.source_id), ""]
+        lines += [
+            f"**{md(row.verdict)}**",
+            "",
+            _quote_block(ctx, row.quote, row.source_id, row.actor_id),
+            "",
+        ]
     return Prose("\n".join(lines).rstrip())
 
 

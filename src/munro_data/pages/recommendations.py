@@ -10,6 +10,7 @@ from ..escape import md
 from . import _palette
 from ._context import POOL, Context
 from ._parts import Html, Prose, colour_cells, counts_phrase, gt_table, render
+from .sources import cite_link, quote_href
 
 
 def stances_by_theme_table(ctx: Context) -> tuple[pd.DataFrame, list[str]]:
@@ -90,7 +91,8 @@ def explorer(ctx: Context) -> Html:
             "stance_label": ctx.stance_label.get(str(row.stance), str(row.stance)),
             "status_label": ctx.status_text(row.status),
             "quote": row.quote,
-            "source": ctx.cite(row.source_id),
+            "source": ctx.cite(row.source_id, row.actor_id),
+            "source_href": quote_href(row.source_id, row.quote),
         }
         for row in rows.itertuples()
     ]
@@ -211,7 +213,8 @@ def rec_page_stances(ctx: Context, rec_id: int) -> Prose:
         for row in mine[mine["actor_id"] == actor].itertuples():
             lines.append(
                 f"- **{md(ctx.actor_name[actor])}: {md(ctx.stance_label[str(row.stance)])}.**"
-                f" \u201c{md(row.quote)}\u201d ({md(ctx.cite(row.source_id))})"
+                f" \u201c{md(row.quote)}\u201d"
+                f" ({cite_link(ctx, row.source_id, row.quote, row.actor_id)})"
             )
     if ctx.pooled:
         theirs = mine[mine["actor_id"].isin(ctx.pooled)]["stance"].astype(str).value_counts()
@@ -237,7 +240,7 @@ def rec_page_commitments(ctx: Context, rec_id: int) -> Prose:
         lines.append(
             f"- {md(ctx.actor_name[c.actor_id])}: {md(c.description)}{when}."
             f" **{analysis.OUTCOME_LABELS[c.outcome]}.** \u201c{md(c.quote)}\u201d"
-            f" ({md(ctx.cite(c.source_id))})"
+            f" ({cite_link(ctx, c.source_id, c.quote, c.actor_id)})"
         )
     return Prose("\n".join(lines))
 
@@ -254,7 +257,8 @@ def rec_page_progress(ctx: Context, rec_id: int) -> Prose:
         lines.append(
             f"- {p.as_of:%d %B %Y}, {md(ctx.actor_name[p.reported_by])} ({p.scope}):"
             f" **{md(ctx.status_text(p.status))}.** {md(p.detail)}"
-            f" \u201c{md(p.quote)}\u201d ({md(ctx.cite(p.source_id))})"
+            f" \u201c{md(p.quote)}\u201d"
+            f" ({cite_link(ctx, p.source_id, p.quote, p.reported_by)})"
         )
     if len(pooled_reports):
         last = pooled_reports.sort_values("as_of").groupby("reported_by").tail(1)

@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 from .._package import resolve_data_dir
 from ._assets import prepare, strip_cdn
 from ._config import PROJECT_DIR, read_config
-from ._render import _search_entries
+from ._render import _search_entries, label_cells
 
 HERE = Path(__file__).resolve().parent
 SUPPORT = "_quarto"  # The theme and the hook, beside _quarto.yml.
@@ -199,6 +199,8 @@ def clean_site(site_dir: Path, project_dir: Path) -> int:
         html = page.read_text(encoding="utf-8")
         # Two navigation landmarks (the navbar, the table of contents) need different names.
         cleaned = _NAVBAR.sub(r'\1 aria-label="Site">', html)
+        # Wide tables become stacked rows on a phone (the theme's rules), as in the other build.
+        cleaned = label_cells(cleaned)
         if 'class="plotly-graph-div"' not in html:
             # _quarto.yml puts plotly.js in every page's head; a page without a chart does not
             # use it.

@@ -1,9 +1,9 @@
-"""One page per recommendation: a short notebook for each recommendation in the data.
+"""Pages made from the data: a short notebook for each recommendation and for each source.
 
 The notebooks are made, not written: each holds the same two cells for its own number. For the
 project's own data they are tracked (with their outputs, which nbval checks); for other data
-they are made in the build folder beside the other executed notebooks, so a recommendation an
-analyst adds gets its page too.
+they are made in the build folder beside the other executed notebooks, so a recommendation or
+a source an analyst adds gets its page too.
 """
 
 from __future__ import annotations
@@ -14,43 +14,67 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_raw_cell
 
-from .. import load_recommendations
+from .. import load_recommendations, load_sources
+from ..escape import slug
 
 PATTERN = "notebooks/rec-*.ipynb"
+SOURCE_PATTERN = "notebooks/src-*.ipynb"
 
 
 def notebook_path(root: Path, rec_id: int) -> Path:
     return root / "notebooks" / f"rec-{int(rec_id):02d}.ipynb"
 
 
+def source_path(root: Path, source_id: str) -> Path:
+    return root / "notebooks" / f"src-{slug(source_id)}.ipynb"
+
+
+def source_notebook(source_id: str) -> nbformat.NotebookNode:
+    # The id is data: it reaches the code cell only as a Python string literal (repr), and the
+    # title only through its slug.
+    return _notebook(
+        f"Source: {slug(source_id)}",
+        "from munro_data.pages import load_context, show\n"
+        "from munro_data.pages import sources as page\n\n"
+        f"show(page.source_page(load_context(), {source_id!r}))",
+    )
+
+
 def recommendation_notebook(rec_id: int) -> nbformat.NotebookNode:
+    return _notebook(
+        f"Recommendation {int(rec_id)}",
+        "from munro_data.pages import load_context, show\n"
+        "from munro_data.pages import recommendations as page\n\n"
+        f"show(page.recommendation_page(load_context(), {int(rec_id)}))",
+    )
+
+
+def _notebook(title: str, code: str) -> nbformat.NotebookNode:
     nb = new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     }
-    nb.cells = [
-        new_raw_cell(f'---\ntitle: "Recommendation {int(rec_id)}"\n---'),
-        new_code_cell(
-            "from munro_data.pages import load_context, show\n"
-            "from munro_data.pages import recommendations as page\n\n"
-            f"show(page.recommendation_page(load_context(), {int(rec_id)}))"
-        ),
-    ]
+    nb.cells = [new_raw_cell(f'---\ntitle: "{title}"\n---'), new_code_cell(code)]
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
     return nb
 
 
 def sync(root: Path, data_dir: Path) -> list[Path]:
-    """Make the page notebook of every recommendation in ``data_dir`` that lacks one under
-    ``root``, and remove those of recommendations no longer in it; return them in order."""
-    wanted = {notebook_path(root, rec): rec for rec in load_recommendations(data_dir)["rec_id"]}
-    for path in root.glob(PATTERN):
+    """Make the page notebook of every recommendation and source in ``data_dir`` that lacks one
+    under ``root``, and remove those no longer in it; return them in order."""
+    wanted = {
+        notebook_path(root, rec): recommendation_notebook(rec)
+        for rec in load_recommendations(data_dir)["rec_id"]
+    } | {
+        source_path(root, source): source_notebook(source)
+        for source in load_sources(data_dir)["source_id"]
+    }
+    for path in [*root.glob(PATTERN), *root.glob(SOURCE_PATTERN)]:
         if path not in wanted:
             path.unlink()
-    for path, rec in wanted.items():
-        fresh = recommendation_notebook(rec)
+    for path, fresh in wanted.items():
         if not path.is_file() or _cells(nbformat.read(path, as_version=4)) != _cells(fresh):
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".ipynb.tmp")
