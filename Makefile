@@ -45,7 +45,7 @@ benchmark: install
 
 ## Synthetic national-scale data (152 councils) in NATIONAL_DIR, never in data/.
 national: $(STAMP)
-	$(PY) -m munro_data.synthetic $(or $(NATIONAL_DIR),/tmp/munro-national)
+	$(PY) benchmarks/synthetic.py $(or $(NATIONAL_DIR),/tmp/munro-national)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -43,7 +43,7 @@ import threading
 import time
 from pathlib import Path
 
-from munro_data.site._browser import CHROMIUM, CHROMIUM_ARGS
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
 BUDGETS = {
@@ -427,7 +427,7 @@ def main() -> int:
 
         national = Path(scratch) / "national"
         subprocess.run(
-            [sys.executable, "-m", "munro_data.synthetic", str(national)],
+            [sys.executable, str(Path(__file__).with_name("synthetic.py")), str(national)],
             check=True,
             env=env,
             stdout=subprocess.DEVNULL,

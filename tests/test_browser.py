@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from conftest import copy_project, read_rows, write_rows
 
 from munro_data.escape import slug
@@ -38,7 +39,6 @@ from munro_data.pages import (
     stances,
     timeline,
 )
-from munro_data.site._browser import CHROMIUM, CHROMIUM_ARGS
 from munro_data.site._config import PROJECT_DIR, read_config
 from munro_data.site.build import build
 

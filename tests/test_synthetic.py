@@ -6,10 +6,10 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from synthetic import generate, main
 
 import munro_data
 from munro_data._package import REPO_DATA_DIR
-from munro_data.synthetic import generate, main
 
 
 def digest(folder: Path) -> str:

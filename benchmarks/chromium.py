@@ -1,4 +1,8 @@
-"""Debian's Chromium, and the flags the browser tests and the benchmark start it with."""
+"""Debian's Chromium, and the flags the browser tests and the benchmark start it with.
+
+A tool of the tests and the benchmark, kept out of the munro_data package: nothing at run time
+needs a browser.
+"""
 
 from pathlib import Path
 

@@ -1,6 +1,6 @@
 """Synthetic national-scale data: every English local authority's positions and progress.
 
-``python -m munro_data.synthetic OUT_DIR [--authorities 152] [--seed 2011]`` copies the real data
+``python benchmarks/synthetic.py OUT_DIR [--authorities 152] [--seed 2011]`` copies the real data
 package to ``OUT_DIR`` (never into ``data/``) and adds, for each of 152 invented local
 authorities, a source document, a stance on every recommendation and three progress updates
 covering every recommendation. The result is valid under the same schema, quotes included,
@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from ._package import REPO_DATA_DIR, read_tables, resolve_data_dir
+from munro_data._package import REPO_DATA_DIR, read_tables, resolve_data_dir
 
 STANCE_WORDS = {
     "strong_support": "strongly supports",
@@ -143,7 +143,7 @@ def generate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m munro_data.synthetic", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python benchmarks/synthetic.py", description=__doc__)
     parser.add_argument("out_dir", type=Path, help="a new folder (never data/)")
     parser.add_argument("--authorities", type=int, default=152)
     parser.add_argument("--seed", type=int, default=2011)
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         out = generate(args.out_dir, args.authorities, args.seed)
     except ValueError as error:
-        print(f"munro_data.synthetic: {error}", file=sys.stderr)
+        print(f"synthetic.py: {error}", file=sys.stderr)
         return 1
     print(f"wrote {args.authorities} synthetic authorities to {out}")
     return 0
