@@ -8,6 +8,7 @@ a source an analyst adds gets its page too.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -30,13 +31,13 @@ def source_path(root: Path, source_id: str) -> Path:
 
 
 def source_notebook(source_id: str) -> nbformat.NotebookNode:
-    # The id is data: it reaches the code cell only as a Python string literal (repr), and the
-    # title only through its slug.
+    # The id is data: it reaches the code cell only as a string literal (JSON's quoting, which
+    # is Python's too and what the formatter writes), and the title only through its slug.
     return _notebook(
         f"Source: {slug(source_id)}",
         "from munro_data.pages import load_context, show\n"
         "from munro_data.pages import sources as page\n\n"
-        f"show(page.source_page(load_context(), {source_id!r}))",
+        f"show(page.source_page(load_context(), {json.dumps(source_id)}))",
     )
 
 
