@@ -477,7 +477,7 @@ SEARCHES = {
 }
 
 
-def _search(page, query: str) -> list[str]:
+def _type_search(page, query: str) -> list[str]:
     page.fill("#search-input", query)
     page.wait_for_selector(".search-results li a")
     return page.eval_on_selector_all(
@@ -491,13 +491,14 @@ def test_search_ranks_the_right_section_first_inside_the_viewport(
     browser, server, site, mode, viewport
 ) -> None:
     page_ = PAGES[3]  # Any page: the index is the site's; this one is under notebooks/.
-    seen = visit(browser, url_for(mode, server, site, page_), viewport)
+    url = server + page_.output if mode == "http" else (site / page_.output).as_uri()
+    seen = visit(browser, url, viewport)
     try:
         page = seen.page
         if viewport is PHONE:
             page.click(".nav-toggle")  # On a phone the box is below the menu button.
         for query, first in SEARCHES.items():
-            hrefs = _search(page, query)
+            hrefs = _type_search(page, query)
             assert hrefs[0].split("#")[0].endswith(first), f"{query!r}: first result {hrefs[0]}"
             box = page.eval_on_selector(
                 ".search-results",
@@ -516,7 +517,7 @@ def test_search_shows_all_results_on_request(browser, server) -> None:
     seen = visit(browser, server + "index.html")
     try:
         page = seen.page
-        hrefs = _search(page, "the")
+        hrefs = _type_search(page, "the")
         assert len(hrefs) == 10
         more = page.query_selector(".search-more")
         assert more is not None, "a common word must offer more than the first ten"
