@@ -56,4 +56,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf _site .quarto assets/plotly.min.js assets/favicon.svg downloads test-artifacts .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf _site .quarto assets/plotly.min.js assets/favicon.svg downloads test-artifacts .pytest_cache .ruff_cache build src/*.egg-info .site-build-* ._site-old-*

@@ -367,3 +367,13 @@ def test_a_citation_says_whose_words_they_are(ctx) -> None:
     assert cited.startswith("Government, as given in ")
     own = ctx.responses[ctx.responses["actor_id"] == "adcs"].iloc[0]
     assert not ctx.cite(own["source_id"], "adcs").startswith("ADCS, as given in")
+
+
+def test_the_footer_states_no_data_fact() -> None:
+    """The footer is on every page of every build, whatever the data: it lists no sources."""
+    import yaml
+
+    config = yaml.safe_load((PROJECT_DIR / "_quarto.yml").read_text(encoding="utf-8"))
+    footer = config["website"]["page-footer"]
+    for text in (footer["left"], footer["right"].replace("(2026)", "")):
+        assert not _DATA_FACTS.findall(text), text
