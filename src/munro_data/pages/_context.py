@@ -112,6 +112,24 @@ class Context:
         coded = dict(zip(self.statuses["status"], self.statuses["label"], strict=True))
         return coded | analysis.DERIVED_STATUS_LABELS
 
+    @cached_property
+    def stance_words(self) -> dict[str, str]:
+        """Stance code to the Government's own headline word where it used one, else the label."""
+        return {
+            code: headline if pd.notna(headline) and headline else label
+            for code, headline, label in zip(
+                self.stances["stance"].astype(str),
+                self.stances["headline"],
+                self.stances["label"],
+                strict=True,
+            )
+        }
+
+    def status_order(self, codes) -> list[str]:
+        """Status codes in the statuses table's order, codes it does not know last."""
+        known = list(self.status_label)
+        return known + sorted(set(map(str, codes)) - set(known))
+
     def status_text(self, code: object) -> str:
         """A status's label; a code the statuses table lacks is shown as it is."""
         return self.status_label.get(str(code), str(code))
@@ -184,6 +202,11 @@ class Context:
             self.stances,
             self.statuses,
         )
+
+    @cached_property
+    def status_now(self) -> pd.DataFrame:
+        """Each recommendation's latest known status, indexed by ``rec_id``."""
+        return analysis.status_now(self.snapshots).set_index("rec_id")
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:

@@ -37,14 +37,11 @@ def sources_sentence(ctx: Context) -> Prose:
 def _government_answers(ctx: Context) -> str:
     """The Government's answers in its own headline words, strongest first."""
     government = ctx.responses[ctx.responses["actor_id"] == "government"]
+    # The Government's own words are quoted; a level it had no word for is named by its label.
+    own = set(ctx.stances.loc[ctx.stances["headline"].fillna("") != "", "stance"].astype(str))
     words = {
-        code: (f"\u201c{md(headline)}\u201d" if pd.notna(headline) and headline else md(label))
-        for code, headline, label in zip(
-            ctx.stances["stance"].astype(str),
-            ctx.stances["headline"],
-            ctx.stances["label"],
-            strict=True,
-        )
+        code: f"\u201c{md(word)}\u201d" if code in own else md(word)
+        for code, word in ctx.stance_words.items()
     }
     counts = government["stance"].astype(str).value_counts()
     parts = [f"{words[c]} to {number_word(int(counts[c]))}" for c in words if c in counts]
@@ -134,16 +131,9 @@ def glance_table(ctx: Context) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     ]
     glance["theme"] = recs["theme_id"].map(ctx.theme_title)
     government = ctx.responses[ctx.responses["actor_id"] == "government"].set_index("rec_id")
-    words = {
-        code: headline if pd.notna(headline) and headline else label
-        for code, headline, label in zip(
-            ctx.stances["stance"].astype(str),
-            ctx.stances["headline"],
-            ctx.stances["label"],
-            strict=True,
-        )
-    }
-    glance["government"] = glance["rec_id"].map(government["stance"].astype(str)).map(words)
+    glance["government"] = (
+        glance["rec_id"].map(government["stance"].astype(str)).map(ctx.stance_words)
+    )
     columns, codes = [], pd.DataFrame(index=glance.index)
     later = ctx.snapshots[ctx.snapshots["report"] != analysis.BASELINE]
     for (as_of, reporter), snap in later.groupby(["as_of", "reported_by"], sort=True):

@@ -105,7 +105,7 @@ def status_chart(ctx: Context) -> Chart | None:
     snap = snap.assign(theme=snap["theme_id"].map(ctx.theme_title))
     themes = list(ctx.theme_title.values())
     fig = go.Figure()
-    codes = list(ctx.status_label) + sorted(set(snap["status"]) - set(ctx.status_label))
+    codes = ctx.status_order(snap["status"])
     for code in codes:
         part = snap[snap["status"] == code]
         if part.empty:

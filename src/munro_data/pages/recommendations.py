@@ -47,7 +47,7 @@ def stances_by_theme(ctx: Context) -> GT:
 
 def latest_status(ctx: Context) -> pd.DataFrame:
     """Each recommendation's latest known status (see :func:`munro_data.analysis.status_now`)."""
-    return analysis.status_now(ctx.snapshots).set_index("rec_id")
+    return ctx.status_now
 
 
 def explorer_rows(ctx: Context) -> pd.DataFrame:

@@ -63,9 +63,7 @@ def snapshot_columns(ctx: Context) -> pd.DataFrame:
 
 def status_codes(ctx: Context) -> list[str]:
     """Every status the grid can show, in the order of the statuses table, unknown codes last."""
-    known = list(ctx.status_label)
-    extra = sorted(set(ctx.snapshots["known_status"]) - set(known))
-    return known + extra
+    return ctx.status_order(ctx.snapshots["known_status"])
 
 
 def _cell_text(ctx: Context, entry: pd.Series) -> str:
