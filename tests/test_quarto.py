@@ -88,6 +88,9 @@ def test_same_page_from_both_renderers(quarto_site: Path, plain_site: Path, page
     assert headings(quarto) == headings(plain)
     assert tables(quarto) == tables(plain)
     assert len(quarto.select("div.plotly-graph-div")) == len(plain.select("div.plotly-graph-div"))
+    assert [text(a) for a in quarto.select("main aside.cite-this")] == [
+        text(a) for a in plain.select("main aside.cite-this")
+    ], "the same citation, once"
     # Both list the sections of the notebook's Markdown cells. Quarto also lists some headings
     # that generated prose opens with (a page made of generated sections: a recommendation's,
     # a source's), which the other build leaves out (README, differences kept on purpose).

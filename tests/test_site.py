@@ -334,3 +334,36 @@ def test_every_quote_link_resolves_to_its_highlighted_passage(site: Path) -> Non
             assert element.name == "mark" or element.find_next("mark") is not None
             checked += 1
     assert checked > 100, checked
+
+
+def test_every_page_says_how_to_cite_it_with_this_datas_version(site: Path) -> None:
+    package = json.loads((PROJECT_DIR / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for page in CONFIG.pages:
+        soup = page_soup(site, page)
+        blocks = soup.select("main aside.cite-this")
+        assert len(blocks) == 1, page.output
+        reference = blocks[0].select_one(".cite-reference").get_text(" ", strip=True)
+        title = soup.find("h1", class_="title").get_text(" ", strip=True)
+        assert title in reference, page.output
+        assert f"data version {package['version']}" in reference, page.output
+        assert package["lastModified"][:4] in reference, page.output
+        bibtex = blocks[0].select_one(".cite-bibtex").get_text()
+        assert bibtex.startswith("@misc{") and bibtex.rstrip().endswith("}"), page.output
+
+
+def test_a_kept_page_is_cited_with_the_new_datas_version(tmp_path: Path) -> None:
+    """Pages copied from the last site get the block again, so the version is never stale."""
+    from munro_data.site import _cite
+
+    page = CONFIG.pages[0]
+    (tmp_path / page.output).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / page.output).write_text(
+        '<main><h1 class="title">Home &lt;script&gt;x</h1></main>', encoding="utf-8"
+    )
+    for version in ("1.0.0", "2.0.0"):
+        package = {"version": version, "lastModified": "2030-01-01"}
+        assert _cite.apply(tmp_path, [page], package, "T") == 1
+    html = (tmp_path / page.output).read_text(encoding="utf-8")
+    assert html.count(_cite.START) == 1 and "data version 2.0.0" in html
+    assert "1.0.0" not in html and "<script>x" not in html
+    assert "<cite>Home &lt;script&gt;x</cite>" in html

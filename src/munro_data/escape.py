@@ -24,16 +24,30 @@ import textwrap
 # Quarto undoes exactly these escapes inside headings it turns into HTML (see site._render).
 MARKDOWN_SPECIAL = r"\\`*_{}\[\]<>#|~$"
 _MARKDOWN_SPECIAL = re.compile(f"([{MARKDOWN_SPECIAL}])")
-MARKDOWN_UNESCAPE = re.compile(f"\\\\([{MARKDOWN_SPECIAL}])")
-# Characters a line may not start with in Markdown without becoming a list, quote or heading.
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(\s)")
+MARKDOWN_UNESCAPE = re.compile(f"\\\\([{MARKDOWN_SPECIAL}.)+=-])")
+# What a line may not start with in Markdown without becoming a list or heading: a bullet, or a
+# number and its dot (escaped at the dot: a backslash before a digit is not an escape and would
+# be shown).
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))(\s|[.)]\s)")
 
 
 def md(text: object) -> str:
     """Data text for Markdown prose: HTML escaped, Markdown punctuation backslashed, one line."""
     escaped = _html.escape(str(text), quote=False)
     one_line = " ".join(_MARKDOWN_SPECIAL.sub(r"\\\1", escaped).split())
-    return _LINE_START.sub(r"\1\\\2\3", one_line)
+    return _LINE_START.sub(_escape_line_start, one_line)
+
+
+def _escape_line_start(match: re.Match) -> str:
+    """``- x`` → ``\\- x``; ``9. x`` → ``9\\. x``.
+
+    >>> md("9. Systems"), md("- a"), md("2011 was")
+    ('9\\\\. Systems', '\\\\- a', '2011 was')
+    """
+    indent, marker, rest = match.groups()
+    if marker.isdigit():
+        return f"{indent}{marker}\\{rest}"
+    return f"{indent}\\{marker}{rest}"
 
 
 def html(text: object) -> str:

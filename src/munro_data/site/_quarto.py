@@ -27,6 +27,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from .._package import resolve_data_dir
+from . import _cite
 from ._assets import prepare, strip_cdn
 from ._config import PROJECT_DIR, read_config
 from ._render import _search_entries, label_cells
@@ -82,6 +83,8 @@ def render(
         log("render: quarto render (every page, from stored outputs, no execution)")
         _quarto(["render", "--output-dir", str(out_dir)], project_dir, env)
     log(f"render: {len(changed)} page(s) rendered by Quarto, {len(pages) - len(changed)} unchanged")
+    # Pages kept from the last site get the citation of this build's data too.
+    add_citations(out_dir, project_dir, Path(data_dir))
     _write_record(project_dir, out_dir, digests)
     return out_dir
 
@@ -211,6 +214,12 @@ def clean_site(site_dir: Path, project_dir: Path) -> int:
     return changed
 
 
+def add_citations(site_dir: Path, project_dir: Path, data_dir: Path) -> int:
+    """The "Cite this page" block on every page, as the build without Quarto has it."""
+    config = read_config(project_dir)
+    return _cite.apply(site_dir, config.pages, _cite.read_package(data_dir), config.title)
+
+
 def write_search_index(site_dir: Path, project_dir: Path) -> None:
     """Quarto's search.json, with one entry per section as the build without Quarto makes it.
 
@@ -242,6 +251,7 @@ def hook(argv: list[str]) -> int:
     if argv == ["post-render"]:
         site = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site"))
         print(f"post-render: {clean_site(site, Path.cwd())} page(s) cleaned in {site}")
+        add_citations(site, Path.cwd(), resolve_data_dir())
         return 0
     print("usage: _quarto/hook.py pre-render|post-render", file=sys.stderr)
     return 2

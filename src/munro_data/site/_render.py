@@ -303,8 +303,11 @@ def _search_entries(html: str, href: str, title: str) -> list[dict]:
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main")
     # A source's full text is for reading in context, not for search: its words would outrank
-    # the sections about them (a search for "eCAF" would open the progress report's page).
-    for junk in main.select(".anchor-link, .title-block, .source-text, " + ", ".join(_SKIP)):
+    # the sections about them (a search for "eCAF" would open the progress report's page). The
+    # citation block is the same on every page.
+    for junk in main.select(
+        ".anchor-link, .title-block, .source-text, .cite-this, " + ", ".join(_SKIP)
+    ):
         junk.decompose()
     entries = []
     current = {"href": href, "title": title, "section": "", "text": []}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import DataValidationError, validate
 from .._package import resolve_data_dir
+from . import _cite
 from . import _recpages as recpages
 from ._assets import prepare
 from ._config import PROJECT_DIR, read_config
@@ -82,6 +83,7 @@ def build(
                 notebook_root=root,
             )
             write_static(staging, index, log=log)
+            _cite.apply(staging, config.pages, _cite.read_package(data_dir), config.title)
             for resource in ("assets", "downloads"):
                 shutil.copytree(
                     root / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
