@@ -25,7 +25,7 @@ from munro_data.pages import (
     stances,
     timeline,
 )
-from munro_data.pages._parts import NUMBER_WORDS
+from munro_data.pages._parts import NUMBER_WORDS, date_label
 from munro_data.site._config import PROJECT_DIR, read_config
 
 NOTEBOOKS = [PROJECT_DIR / p.source for p in read_config().pages]
@@ -377,3 +377,31 @@ def test_the_footer_states_no_data_fact() -> None:
     footer = config["website"]["page-footer"]
     for text in (footer["left"], footer["right"].replace("(2026)", "")):
         assert not _DATA_FACTS.findall(text), text
+
+
+def test_a_recommendations_progress_has_a_heading_per_report_and_every_claim(ctx) -> None:
+    for rec in ctx.recommendations["rec_id"]:
+        rows = ctx.progress[
+            (ctx.progress["rec_id"] == rec) & ~ctx.progress["reported_by"].isin(ctx.pooled)
+        ]
+        text = recommendations.rec_page_progress(ctx, rec).text
+        reports = rows.sort_values("as_of")[["as_of", "reported_by", "scope"]].drop_duplicates()
+        headings = [line for line in text.splitlines() if line.startswith("### ")]
+        # One heading per report, in date order, naming who reported.
+        assert len(headings) == len(reports), rec
+        for heading, report in zip(headings, reports.itertuples(), strict=True):
+            assert ctx.actor_name[report.reported_by] in heading, (rec, heading)
+            assert date_label(report.as_of) in heading, (rec, heading)
+        # Every claim is a bullet under its report's heading.
+        assert text.count("\n- **") == len(rows), rec
+
+
+def test_the_status_strip_shows_each_reported_status_in_order(ctx) -> None:
+    from bs4 import BeautifulSoup
+
+    for rec in ctx.recommendations["rec_id"]:
+        snap = ctx.snapshots[(ctx.snapshots["rec_id"] == rec) & ctx.snapshots["mentioned"]]
+        strip = BeautifulSoup(recommendations.status_strip(ctx, rec).markup, "html.parser")
+        chips = [li.span.span.get_text() for li in strip.select("li")]
+        expected = [ctx.status_text(s) for s in snap.sort_values("as_of")["status"]]
+        assert chips == expected, rec

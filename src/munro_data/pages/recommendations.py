@@ -9,7 +9,7 @@ from .. import analysis
 from ..escape import md
 from . import _palette
 from ._context import POOL, Context
-from ._parts import Html, Prose, colour_cells, counts_phrase, gt_table, render
+from ._parts import Html, Prose, colour_cells, counts_phrase, date_label, gt_table, render
 from .sources import cite_link, quote_href
 
 
@@ -150,8 +150,8 @@ def status_now_sentence(ctx: Context, rec_id: int) -> str:
     )
 
 
-def status_strip(ctx: Context, rec_id: int) -> str:
-    """The status at each report in order, e.g. "Planned (2011) → In progress (May 2012)"."""
+def status_strip(ctx: Context, rec_id: int) -> Html:
+    """The status at each report that gave one, oldest first, as coloured chips."""
     snap = ctx.snapshots[ctx.snapshots["rec_id"] == rec_id].sort_values("as_of")
     steps = []
     # Only reports that gave a status: one that did not mention it changed nothing.
@@ -161,9 +161,16 @@ def status_strip(ctx: Context, rec_id: int) -> str:
             if row.report == analysis.BASELINE
             else f"{row.as_of:%B %Y}, {ctx.actor_name.get(row.reported_by, row.reported_by)}"
         )
-        said = ctx.status_text(row.status)
-        steps.append(f"{md(said)} ({md(when)})")
-    return "*Over time:* " + " → ".join(steps) + "."
+        colour = _palette.fill(_palette.STATUS, row.status)
+        steps.append(
+            {
+                "status": ctx.status_text(row.status),
+                "when": when,
+                "fill": colour,
+                "text": _palette.text_on(colour),
+            }
+        )
+    return Html(render("status_strip.html.j2", steps=steps))
 
 
 def page_href(rec_id: int) -> str:
@@ -171,20 +178,11 @@ def page_href(rec_id: int) -> str:
     return f"rec-{int(rec_id):02d}.html"
 
 
-def rec_page_heading(ctx: Context, rec_id: int) -> Prose:
+def rec_page_heading(ctx: Context, rec_id: int) -> list[Prose | Html]:
     """The page's opening: its title, then the answer in one sentence and the path to it."""
     rec = ctx.recommendations.set_index("rec_id").loc[rec_id]
-    return Prose(
-        "\n".join(
-            [
-                f"## {md(rec['title'])} {{#summary}}",
-                "",
-                status_now_sentence(ctx, rec_id),
-                "",
-                status_strip(ctx, rec_id),
-            ]
-        )
-    )
+    opening = Prose(f"## {md(rec['title'])} {{#summary}}\n\n{status_now_sentence(ctx, rec_id)}")
+    return [opening, status_strip(ctx, rec_id)]
 
 
 def rec_page_text(ctx: Context, rec_id: int) -> Prose:
@@ -253,13 +251,20 @@ def rec_page_progress(ctx: Context, rec_id: int) -> Prose:
     lines = ["## What was reported {#progress}", ""]
     if reported.empty and pooled_reports.empty:
         lines.append("No later report in the data mentions this recommendation.")
-    for p in reported.itertuples():
-        lines.append(
-            f"- {p.as_of:%d %B %Y}, {md(ctx.actor_name[p.reported_by])} ({p.scope}):"
-            f" **{md(ctx.status_text(p.status))}.** {md(p.detail)}"
+    # One heading per report (its date, who reported, at what scope), so that a phone reader
+    # does not read the same preamble before every claim.
+    for (as_of, reporter, scope), claims in reported.groupby(
+        ["as_of", "reported_by", "scope"], sort=False
+    ):
+        lines += ["", f"### {date_label(as_of)}, {md(ctx.actor_name[reporter])} ({md(scope)})", ""]
+        lines += [
+            f"- **{md(ctx.status_text(p.status))}.** {md(p.detail)}"
             f" \u201c{md(p.quote)}\u201d"
             f" ({cite_link(ctx, p.source_id, p.quote, p.reported_by)})"
-        )
+            for p in claims.itertuples()
+        ]
+    if len(pooled_reports):
+        lines.append("")
     if len(pooled_reports):
         last = pooled_reports.sort_values("as_of").groupby("reported_by").tail(1)
         counts = last["status"].astype(str).value_counts()
@@ -286,7 +291,7 @@ def rec_page_links(ctx: Context, rec_id: int) -> Prose:
 def recommendation_page(ctx: Context, rec_id: int) -> list[Prose]:
     """The whole page of one recommendation."""
     return [
-        rec_page_heading(ctx, rec_id),
+        *rec_page_heading(ctx, rec_id),
         rec_page_text(ctx, rec_id),
         rec_page_stances(ctx, rec_id),
         rec_page_commitments(ctx, rec_id),
