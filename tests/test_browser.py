@@ -585,3 +585,31 @@ def test_plotly_js_waits_until_a_chart_is_in_view(browser, server) -> None:
         assert len([u for u in requests if u.endswith("plotly.min.js")]) == 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "chart_page",
+    ["notebooks/02-stances.html", "notebooks/03-timeline.html", "notebooks/04-one-year-on.html"],
+)
+def test_charts_never_scrolled_to_are_printed(browser, server, chart_page) -> None:
+    """A reader who prints without scrolling gets every chart: plotly.js loads once the page
+    has been idle, and printing draws what is still waiting."""
+    context = browser.new_context(viewport=PHONE)  # on a phone, charts start off-screen
+    try:
+        page = context.new_page()
+        page.goto(server + chart_page, wait_until="load")
+        charts = page.eval_on_selector_all(".plotly-graph-div", "divs => divs.length")
+        assert charts, f"{chart_page} has no chart"
+        undrawn = page.eval_on_selector_all(
+            ".plotly-graph-div", "divs => divs.filter(d => !d.querySelector('.main-svg')).length"
+        )
+        assert undrawn, "every chart was drawn at once: this test would prove nothing"
+        page.wait_for_function("() => window.Plotly !== undefined", timeout=20_000)
+        page.emulate_media(media="print")
+        page.wait_for_timeout(300)
+        drawn = page.eval_on_selector_all(
+            ".plotly-graph-div", "divs => divs.filter(d => d.querySelector('.main-svg')).length"
+        )
+        assert drawn == charts, f"{charts - drawn} chart(s) of {chart_page} print blank"
+    finally:
+        context.close()

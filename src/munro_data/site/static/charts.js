@@ -10,6 +10,7 @@
   // its own task. The space for each chart is kept from the start (the figure's height is in
   // the page), so nothing moves when it appears.
   const pending = new Map(window.MUNRO_LAZY_PLOTS || []);
+  const IDLE_MS = 4000;
   let plotly = null;
   function loadPlotly() {
     if (!plotly) {
@@ -45,12 +46,23 @@
   } else {
     pending.forEach(function (_, id) { drawChart(id); });
   }
-  // Printing: the charts not yet drawn are drawn now, if plotly.js is there (drawing is
-  // synchronous, loading is not).
-  window.addEventListener("beforeprint", function () {
+  // Printing: the charts not yet drawn are drawn now (drawing is synchronous, loading is not).
+  // So that plotly.js is there when a reader prints without scrolling to every chart, it is
+  // also loaded once the page has been idle for a few seconds after loading: the text has long
+  // been painted by then. A chart still not drawn prints a note (site.css), never a blank box.
+  function drawAllNow() {
     if (!window.Plotly) return;
     pending.forEach(function (draw, id) { pending.delete(id); draw(); });
-  });
+  }
+  window.addEventListener("beforeprint", drawAllNow);
+  if (pending.size) {
+    window.addEventListener("load", function () {
+      setTimeout(function () {
+        const idle = window.requestIdleCallback || function (f) { setTimeout(f, 0); };
+        idle(function () { loadPlotly().catch(function () {}); }, { timeout: 2000 });
+      }, IDLE_MS);
+    });
+  }
 
   // Printing lays the page out at the paper's width, but a drawn chart keeps the width it was
   // drawn at and would be cut at the right edge: redraw each to fit (A4 or Letter with 15 mm
@@ -75,7 +87,7 @@
   window.addEventListener("afterprint", restoreAfterPrint);
   const printing = window.matchMedia("print");
   printing.addEventListener("change", function (event) {
-    if (event.matches) fitForPrint(); else restoreAfterPrint();
+    if (event.matches) { drawAllNow(); fitForPrint(); } else restoreAfterPrint();
   });
 
 })();
