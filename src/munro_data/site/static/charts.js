@@ -30,12 +30,28 @@
     pending.delete(id);
     loadPlotly().then(function () { setTimeout(draw, 0); });
   }
+  // On a phone, a chart already on the first screen waits until the reader scrolls or the page
+  // has been idle a few seconds (below): parsing plotly.js and drawing take the main thread for
+  // seconds on a slow phone, and the text on that screen should be readable and the page
+  // responsive first. On a wide screen it is drawn at once.
+  let settled = !window.matchMedia("(max-width: 600px)").matches;
+  const inView = new Set();
+  function whenSettled(id) {
+    if (settled) drawChart(id); else inView.add(id);
+  }
+  function settle() {
+    if (settled) return;
+    settled = true;
+    inView.forEach(drawChart);
+    inView.clear();
+  }
+  window.addEventListener("scroll", settle, { once: true, passive: true });
   if (pending.size && "IntersectionObserver" in window) {
     const observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
         if (entry.isIntersecting) {
           observer.unobserve(entry.target);
-          drawChart(entry.target.id);
+          whenSettled(entry.target.id);
         }
       });
     }, { rootMargin: "0px 0px -25% 0px" });
@@ -59,7 +75,7 @@
     window.addEventListener("load", function () {
       setTimeout(function () {
         const idle = window.requestIdleCallback || function (f) { setTimeout(f, 0); };
-        idle(function () { loadPlotly().catch(function () {}); }, { timeout: 2000 });
+        idle(function () { settle(); loadPlotly().catch(function () {}); }, { timeout: 2000 });
       }, IDLE_MS);
     });
   }
