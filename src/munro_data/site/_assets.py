@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -222,6 +223,25 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
                     ):
                         cell.data_type = "s"
                         cell.quotePrefix = True
+    _fix_dates(path)
+
+
+# openpyxl stamps the time of writing into the document's properties and into every zip entry;
+# a fixed date instead makes the same data give the same bytes (a build is reproducible, and a
+# rebuild can be compared with the build before it).
+_PROPERTY_DATE = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
+WORKBOOK_DATE = (1980, 1, 1, 0, 0, 0)  # The earliest date a zip entry can hold.
+
+
+def _fix_dates(path: Path) -> None:
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = _PROPERTY_DATE.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
+            info = zipfile.ZipInfo(name, date_time=WORKBOOK_DATE)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 # Quarto 1.7 adds require.js and jQuery from a CDN to every page with HTML outputs

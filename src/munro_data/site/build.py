@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 import time
@@ -13,6 +12,7 @@ from .. import DataValidationError, validate
 from .._package import resolve_data_dir
 from . import _cite
 from . import _recpages as recpages
+from . import _transaction as transaction
 from ._assets import prepare
 from ._config import PROJECT_DIR, read_config
 from ._execute import run_changed
@@ -31,7 +31,10 @@ def build(
     project_dir: Path = PROJECT_DIR,
     log=print,
 ) -> Path:
-    """Build the website into ``output`` (default ``_site/``); nothing is replaced on failure."""
+    """Build the website into ``output`` (default ``_site/``); a failed build changes nothing.
+
+    One build at a time per project; see ``_transaction`` for what a killed build leaves.
+    """
     started = time.perf_counter()
     data_dir = resolve_data_dir(data_dir)
     output = Path(output or project_dir / "_site").resolve()
@@ -44,6 +47,58 @@ def build(
     )
 
     root = executed_root(project_dir, data_dir)
+    if use_quarto is None:
+        use_quarto = quarto() is not None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with transaction.lock(project_dir, log):
+        # Settle a build that was killed or failed: its leftovers are no live build's.
+        transaction.recover(project_dir, output, log)
+        journal = transaction.Journal(project_dir)
+        journal.begin(root, output)
+        try:
+            staging = _make(
+                root,
+                project_dir=project_dir,
+                data_dir=data_dir,
+                output=output,
+                execute=execute,
+                force=force,
+                use_quarto=use_quarto,
+                log=log,
+            )
+            journal.before_swap(staging)
+            transaction.fault("swap")
+            old = transaction.swap(staging, output)
+            transaction.fault("swapped")
+        except BaseException:
+            # Whatever was rewritten goes back; or, if the new site is already in place, the
+            # files that go with it stay.
+            transaction.recover(project_dir, output, log)
+            raise
+        journal.end()
+        transaction.fault("committed")
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    log(f"site: {output} built in {time.perf_counter() - started:.1f} s")
+    return output
+
+
+def _make(
+    root: Path,
+    *,
+    project_dir: Path,
+    data_dir: Path,
+    output: Path,
+    execute: bool,
+    force: bool,
+    use_quarto: bool,
+    log,
+) -> Path:
+    """Execute, write the downloads and render a new site into a staging folder; return it.
+
+    The notebooks under ``root`` and the downloads are rewritten here, in place: the caller's
+    journal puts them back if the new site does not make it into place.
+    """
     if root != project_dir:
         log(f"notebooks: other data, so executed copies go to {root}; tracked notebooks untouched")
         _copy_layout(project_dir, root)
@@ -62,38 +117,26 @@ def build(
             if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
+    transaction.fault("executed")
     prepare(root, data_dir, log=log)
+    transaction.fault("prepared")
 
-    if use_quarto is None:
-        use_quarto = quarto() is not None
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=output.parent))
+    staging = Path(tempfile.mkdtemp(prefix=transaction.staging_prefix(output), dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a site is for serving.
-    try:
-        if use_quarto:
-            previous = output if output.exists() else None
-            # The folder holding the executed notebooks is the Quarto project rendered.
-            render_with_quarto(root, staging, data_dir, previous=previous, log=log)
-        else:
-            index = render_pages(
-                config,
-                staging,
-                previous=output if output.exists() else None,
-                log=log,
-                notebook_root=root,
+    previous = output if output.exists() else None
+    if use_quarto:
+        # The folder holding the executed notebooks is the Quarto project rendered.
+        render_with_quarto(root, staging, data_dir, previous=previous, log=log)
+    else:
+        index = render_pages(config, staging, previous=previous, log=log, notebook_root=root)
+        write_static(staging, index, log=log)
+        _cite.apply(staging, config.pages, _cite.read_package(data_dir), config.title)
+        for resource in ("assets", "downloads"):
+            shutil.copytree(
+                root / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
             )
-            write_static(staging, index, log=log)
-            _cite.apply(staging, config.pages, _cite.read_package(data_dir), config.title)
-            for resource in ("assets", "downloads"):
-                shutil.copytree(
-                    root / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
-                )
-        _swap(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    log(f"site: {output} built in {time.perf_counter() - started:.1f} s")
-    return output
+    transaction.fault("rendered")
+    return staging
 
 
 def executed_root(project_dir: Path, data_dir: Path) -> Path:
@@ -119,14 +162,3 @@ def _copy_layout(project_dir: Path, root: Path) -> None:
     for name in _LAYOUT_FILES:
         if (project_dir / name).is_file():
             shutil.copy2(project_dir / name, root / name)
-
-
-def _swap(new: Path, output: Path) -> None:
-    """Put ``new`` where ``output`` was, keeping the old site until the new one is in place."""
-    old = None
-    if output.exists():
-        old = output.with_name(f".{output.name}-old-{os.getpid()}")
-        os.replace(output, old)
-    os.replace(new, output)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
