@@ -1,0 +1,326 @@
+"""Inert by construction: a data folder full of markup builds a site that shows it as text.
+
+:func:`make_payload_copy` copies the data and appends payloads (script tags, event-handler
+attributes with and without quotes, ``javascript:`` links, template braces, Markdown and table
+syntax, a frame and an image from another host) to every text cell of every table, every enum
+value (renamed wherever it occurs, the scale tables' keys included), every text of the
+descriptor, ``CODEBOOK.md`` and every source text; each quote that gets a payload is added to
+its source as a new paragraph, so the copy still validates. Where the validator refuses a
+payload in a column (an id's pattern, a source file that must exist), the cell keeps its value
+and the refusal is recorded: a refused payload is inert too.
+
+The site is built from the copy once per renderer (nbconvert always, Quarto where it is on the
+PATH), and every page is opened in Chromium: every chart drawn and every mark hovered, the
+heatmap's menu used, the explorer's filters tried with every option, the site search asked for
+a payload word and a plain one. Any dialog, any request to another host (or to a file outside
+the site), or any markup from the data interpreted as markup fails the test. Markup interpreted
+means: an element with an event-handler attribute that the data wrote, a ``javascript:`` link, a
+frame, an image from anywhere but the site, a script holding a payload's code, or a payload's
+Markdown (``**bold**``, ``| a | b |``) made into bold text or a table where the data is plain
+text. The literal text ``<script>`` on a page is the inert outcome, and each payload must be
+shown so somewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import os
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import copy_project, read_rows, require_quarto, write_rows
+from test_browser import DESKTOP, _require_browser, _serve, browser  # noqa: F401
+
+import munro_data
+from munro_data._package import REPO_DATA_DIR
+from munro_data.site.build import build
+
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    '" onmouseover="alert(3)',
+    "' onfocus='alert(4)' autofocus='",
+    "[link](javascript:alert(5))",
+    '<a href="javascript:alert(6)">x</a>',
+    "{{7*7}}",
+    "{% raw %}",
+    "${alert(8)}",
+    "| a | b |",
+    "**bold**",
+    "<svg onload=alert(9)>",
+    "</textarea><iframe src=//evil.example>",
+    "<img src=https://evil.example/x.png>",
+)
+# Quarto's Markdown reader prints typographic quotes: a payload shown as text may have them.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+@dataclass
+class PayloadCopy:
+    """A payload copy of the data folder and what carries a payload in it."""
+
+    path: Path
+    cells: int = 0
+    enum_values: dict[str, str] = field(default_factory=dict)
+    descriptor_texts: int = 0
+    # (file, column) -> payloads the validator refused there (the cells kept their values).
+    refused: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Id columns: a pattern allows only [a-z0-9_-], so the validator refuses every payload.
+    refused_ids: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"payloads in {self.cells} text cells, {len(self.enum_values)} enum and status"
+            f" values, {self.descriptor_texts} descriptor texts, CODEBOOK.md and"
+            " every source text",
+            "refused by the validator (cells keep their values): "
+            + "; ".join(
+                f"{f} {c}: {len(p)} payload(s)" for (f, c), p in sorted(self.refused.items())
+            ),
+            "id columns refusing every payload (pattern [a-z0-9][a-z0-9_-]*): "
+            + ", ".join(self.refused_ids),
+        ]
+        return "\n".join(lines)
+
+
+def _copy_data(target: Path) -> Path:
+    shutil.copytree(REPO_DATA_DIR, target)
+    for path in target.rglob("*"):
+        path.chmod(0o644 if path.is_file() else 0o755)
+    return target
+
+
+def _row_lines(path: Path) -> list[int]:
+    """The CSV line on which each data row starts (fields may span lines)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        starts, start = [], reader.line_num + 1
+        for _ in reader:
+            starts.append(start)
+            start = reader.line_num + 1
+    return starts
+
+
+def _key_fields(schema: dict) -> set[str]:
+    keys = set(schema.get("primaryKey", []))
+    for fk in schema.get("foreignKeys", []):
+        keys |= set(fk["fields"])
+    return keys
+
+
+def make_payload_copy(target: Path) -> PayloadCopy:
+    """Copy the data into ``target`` with a payload in every text the data holds (see above)."""
+    copy = PayloadCopy(_copy_data(target))
+    payload = itertools.cycle(PAYLOADS)
+    descriptor_path = target / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in descriptor["resources"]}
+
+    # Enum values, and the status codes (a key of the status scale, with no enum), renamed
+    # everywhere: in the descriptor's enums and in every cell of every column holding them.
+    coded: dict[str, set[str]] = defaultdict(set)  # resource -> columns holding codes
+    for name, r in resources.items():
+        for f in r["schema"]["fields"]:
+            values = f.get("constraints", {}).get("enum")
+            if values and f.get("type", "string") == "string":
+                coded[name].add(f["name"])
+                for value in values:
+                    copy.enum_values.setdefault(value, f"{value} {next(payload)}")
+    coded["statuses"].add("status")
+    coded["progress"].add("status")
+    for status in read_rows(target / "statuses.csv")[1]:
+        copy.enum_values.setdefault(status["status"], f"{status['status']} {next(payload)}")
+    for r in resources.values():
+        for f in r["schema"]["fields"]:
+            constraints = f.get("constraints", {})
+            if "enum" in constraints:
+                constraints["enum"] = [copy.enum_values[v] for v in constraints["enum"]]
+
+    # Every other text cell: the payload appended, and a quote also added to its source.
+    changed: dict[
+        tuple[str, int, str], tuple[str, str]
+    ] = {}  # (table, row, column) -> old, payload
+    added_quotes: dict[str, list[str]] = defaultdict(list)  # source_id -> new quotes
+    for name, r in resources.items():
+        schema = r["schema"]
+        keys = _key_fields(schema)
+        path = target / r["path"]
+        header, rows = read_rows(path)
+        for f in schema["fields"]:
+            column = f["name"]
+            if column in coded[name]:
+                for row in rows:
+                    if row[column]:
+                        row[column] = copy.enum_values[row[column]]
+                continue
+            if f.get("type", "string") != "string" or column in keys:
+                continue  # Ids are tried apart, in id_refusals().
+            for i, row in enumerate(rows):
+                if not row[column]:
+                    continue  # An empty optional cell stays empty: "none" is its meaning.
+                text = next(payload)
+                if column == "file":
+                    # A source's file name carries the payload too (a "/" would name a folder).
+                    while "/" in text:
+                        text = next(payload)
+                    (target / row[column]).rename(target / f"{row[column]} {text}")
+                changed[(name, i, column)] = (row[column], text)
+                row[column] = f"{row[column]} {text}"
+                copy.cells += 1
+                if f.get("verbatim"):
+                    added_quotes[row["source_id"]].append(row[column])
+        write_rows(path, header, rows)
+
+    # Every text of the descriptor.
+    def add(d: dict, key: str) -> None:
+        if isinstance(d.get(key), str):
+            d[key] = f"{d[key]} {next(payload)}"
+            copy.descriptor_texts += 1
+
+    for key in ("title", "description", "version"):
+        add(descriptor, key)
+    for licence in descriptor.get("licenses", []):
+        add(licence, "title")
+    for r in resources.values():
+        add(r, "title")
+        add(r, "description")
+        for f in r["schema"]["fields"]:
+            add(f, "title")
+            add(f, "description")
+    descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    # CODEBOOK.md (Markdown, so a heading, a list and a table of payloads) and the sources.
+    every = " ".join(PAYLOADS)
+    codebook = target / "CODEBOOK.md"
+    codebook.write_text(
+        codebook.read_text(encoding="utf-8")
+        + f"\n## Payloads {PAYLOADS[1]}\n\n"
+        + "".join(f"- {p}\n" for p in PAYLOADS)
+        + f"\n{every}\n\n| code | rule |\n|---|---|\n| {PAYLOADS[0]} | {PAYLOADS[5]} |\n",
+        encoding="utf-8",
+    )
+    for source in read_rows(target / "sources.csv")[1]:
+        text = target / source["file"]
+        paragraphs = [every, *added_quotes[source["source_id"]]]
+        text.write_text(
+            text.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + "\n\n".join(paragraphs) + "\n",
+            encoding="utf-8",
+        )
+
+    # What the validator refuses keeps its value, and is recorded.
+    for _ in range(3):
+        munro_data._validate._CHECKED.clear()
+        report = munro_data.validate(target)
+        if report.ok:
+            break
+        reverts: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for problem in report.problems:
+            name = problem.file.removesuffix(".csv")
+            lines = _row_lines(target / problem.file) if problem.file.endswith(".csv") else []
+            row = lines.index(problem.line) if problem.line in lines else None
+            if (name, row, problem.column) not in changed:
+                pytest.fail(f"the payload copy fails validation where no payload is: {problem}")
+            reverts[name][row].append(problem.column)
+        for name, rows_to_revert in reverts.items():
+            path = target / resources[name]["path"]
+            header, rows = read_rows(path)
+            for row, columns in rows_to_revert.items():
+                for column in columns:
+                    old, text = changed.pop((name, row, column))
+                    if column == "file":
+                        (target / rows[row][column]).rename(target / old)
+                    rows[row][column] = old
+                    copy.cells -= 1
+                    copy.refused[(resources[name]["path"], column)].add(text)
+            write_rows(path, header, rows)
+    munro_data._validate._CHECKED.clear()
+    assert munro_data.validate(target).ok, munro_data.validate(target).problems
+    copy.refused_ids = id_refusals(descriptor)
+    return copy
+
+
+def id_refusals(descriptor: dict) -> list[str]:
+    """Every id column whose pattern refuses every payload: tried in a scratch copy, each cell
+    with a payload appended, and each such cell must be reported as a constraint error."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        data = _copy_data(Path(scratch) / "data")
+        expected = set()
+        for r in descriptor["resources"]:
+            path = data / r["path"]
+            header, rows = read_rows(path)
+            lines = _row_lines(path)
+            for f in r["schema"]["fields"]:
+                if "pattern" not in f.get("constraints", {}):
+                    continue
+                for i, (row, text) in enumerate(zip(rows, itertools.cycle(PAYLOADS))):
+                    if i < len(PAYLOADS):  # Every payload once per column is enough.
+                        row[f["name"]] = f"{row[f['name']]} {text}"
+                        expected.add((r["path"], lines[i], f["name"]))
+            write_rows(path, header, rows)
+        munro_data._validate._CHECKED.clear()
+        problems = munro_data.validate(data).problems
+        refused = {(p.file, p.line, p.column) for p in problems if p.kind == "constraint-error"}
+        munro_data._validate._CHECKED.clear()
+    assert expected <= refused, sorted(expected - refused)
+    return sorted({f"{file} {column}" for file, _, column in expected})
+
+
+# -- The copy --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def payload_data(tmp_path_factory) -> PayloadCopy:
+    copy = make_payload_copy(tmp_path_factory.mktemp("payload") / "data")
+    print("\n" + copy.summary())
+    return copy
+
+
+def test_the_payload_copy_validates_with_payloads_everywhere(payload_data: PayloadCopy) -> None:
+    assert munro_data.validate(payload_data.path).ok
+    assert payload_data.cells > 500 and payload_data.descriptor_texts > 50
+    frames = munro_data.load_all(payload_data.path)
+    # Every payload reached a cell, and every enum value carries one.
+    cells = " ".join(
+        str(v) for frame in frames.values() for c in frame.columns for v in frame[c].astype(str)
+    )
+    assert all(p in cells for p in PAYLOADS)
+    assert all(" " in new for new in payload_data.enum_values.values())
+    assert payload_data.refused_ids, "the id columns must be tried"
+
+
+# -- The builds ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def payload_project(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("payload-project") / "project")
+
+
+@pytest.fixture(scope="module")
+def payload_site(payload_data: PayloadCopy, payload_project: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("payload-site") / "tracker"
+    return build(out, payload_data.path, project_dir=payload_project, use_quarto=False, log=print)
+
+
+@pytest.fixture(scope="module")
+def payload_quarto_site(
+    payload_site: Path, payload_data: PayloadCopy, payload_project: Path, tmp_path_factory
+) -> Path:
+    require_quarto()
+    out = tmp_path_factory.mktemp("payload-quarto") / "tracker"
+    # The notebooks were executed for the other build; Quarto renders their stored outputs.
+    return build(out, payload_data.path, project_dir=payload_project, use_quarto=True, log=print)
+
+
+def test_builds(payload_site, payload_quarto_site) -> None:
+    assert (payload_site / "index.html").is_file()
+    assert (payload_quarto_site / "index.html").is_file()
