@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-import os
+import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -321,6 +321,319 @@ def payload_quarto_site(
     return build(out, payload_data.path, project_dir=payload_project, use_quarto=True, log=print)
 
 
-def test_builds(payload_site, payload_quarto_site) -> None:
-    assert (payload_site / "index.html").is_file()
-    assert (payload_quarto_site / "index.html").is_file()
+# -- The page layer: each hole the browser test found, as a unit test ------------------------
+
+MARKUP = '<b onclick="alert(1)">x</b> [y](javascript:alert(2))'
+
+
+def _raw_markup(markdown: str) -> list[str]:
+    """Raw HTML, or a link to a script, in generated Markdown (a backslash makes either text)."""
+    return re.findall(r"(?<!\\)<[a-z/!?]|(?<!\\)\]\(\s*javascript:", markdown, re.I)
+
+
+@pytest.fixture
+def labelled(data_copy: Path):
+    """A context whose stance and status labels hold markup."""
+    from munro_data.pages import load_context
+
+    for table, column in (("stances", "label"), ("statuses", "label")):
+        header, rows = read_rows(data_copy / f"{table}.csv")
+        for row in rows:
+            row[column] = f"{row[column]} {MARKUP}"
+        write_rows(data_copy / f"{table}.csv", header, rows)
+    return load_context(data_copy)
+
+
+def _sections(*items) -> list:
+    """The sections page functions returned, lists flattened and empty ones left out."""
+    flat = []
+    for item in items:
+        if isinstance(item, list | tuple):
+            flat += _sections(*item)
+        elif item is not None:
+            flat.append(item)
+    return flat
+
+
+def test_labels_in_table_cells_are_text(labelled) -> None:
+    """great-tables puts what a ``fmt`` function returns into the cell as HTML."""
+    from great_tables import GT
+
+    from munro_data.pages import local, recommendations
+
+    sections = _sections(
+        recommendations.stances_by_theme(labelled),
+        local.positions(labelled),
+        local.local_progress(labelled),
+    )
+    tables = [s.as_raw_html() for s in sections if isinstance(s, GT)]
+    assert len(tables) > 2
+    assert not any('<b onclick="alert(1)">' in t for t in tables)
+
+
+def test_labels_counted_in_prose_are_escaped(labelled) -> None:
+    """Counts by label ("3 support, 1 concern") in Markdown go through escape.md."""
+    from munro_data.pages import Prose, home, local, one_year_on, recommendations, stances
+
+    sections = _sections(
+        stances.differences(labelled),
+        home.headlines(labelled),
+        one_year_on.later_view(labelled),
+        local.positions(labelled),
+        local.local_progress(labelled),
+        *(recommendations.recommendation_page(labelled, r) for r in range(1, 16)),
+    )
+    texts = [s.text for s in sections if isinstance(s, Prose)]
+    assert len(texts) > 10
+    assert [m for t in texts for m in _raw_markup(t)] == []
+
+
+def test_the_codebook_is_markdown_with_raw_html_disabled(data_copy: Path) -> None:
+    from munro_data.pages import data_and_method, load_context
+
+    with (data_copy / "CODEBOOK.md").open("a", encoding="utf-8") as f:
+        f.write(f"\n{MARKUP} ![i](https://evil.example/x.png) [z]{{onclick=alert(3)}}\n")
+    text = data_and_method.codebook(load_context(data_copy)).text
+    assert _raw_markup(text) == []
+    assert "](https://evil" not in text.replace("\\]", "") and "]{" not in text
+
+
+def test_every_markdown_output_of_the_payload_build_is_inert(
+    payload_site: Path, payload_data: PayloadCopy, payload_project: Path
+) -> None:
+    from munro_data.site.build import executed_root
+
+    root = executed_root(payload_project, payload_data.path)
+    found = []
+    for path in sorted(root.rglob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                text = "".join(output.get("data", {}).get("text/markdown", ""))
+                found += [f"{path.name}: {m}" for m in _raw_markup(text)]
+    assert found == []
+
+
+def test_quartos_search_index_holds_its_text_as_html(payload_quarto_site: Path) -> None:
+    """Quarto's search script shows an entry's text as HTML: the index escapes it."""
+    index = json.loads((payload_quarto_site / "search.json").read_text(encoding="utf-8"))
+    assert any("&lt;script&gt;" in e["text"] for e in index)
+    assert not any("<" in e["text"] for e in index)
+
+
+# -- In the browser --------------------------------------------------------------------------
+
+# Markup from the data interpreted as markup: what a payload would leave in the DOM had it
+# become elements or attributes rather than text. The site's own markup has none of these.
+INTERPRETED = r"""() => {
+  const bad = [];
+  const show = el => el.outerHTML.slice(0, 160);
+  for (const el of document.querySelectorAll("*")) {
+    for (const a of el.attributes) {
+      const name = a.name.toLowerCase();
+      if (name.startsWith("on") && /alert/.test(a.value)) bad.push("handler: " + show(el));
+      if (name === "autofocus") bad.push("autofocus: " + show(el));
+      if (/^\s*javascript:/i.test(a.value)) bad.push("javascript: URL: " + show(el));
+    }
+  }
+  for (const el of document.querySelectorAll("iframe, frame, object, embed, textarea"))
+    bad.push("element: " + show(el));
+  for (const el of document.querySelectorAll("img, image, source, video, audio")) {
+    const src = el.getAttribute("src") || el.getAttribute("href") || "";
+    if (src === "x" || /evil\.example/.test(src)) bad.push("image: " + show(el));
+  }
+  for (const el of document.querySelectorAll("script"))
+    if (/^\s*alert\(\d\)\s*$/.test(el.textContent)) bad.push("script: " + show(el));
+  for (const el of document.querySelectorAll("svg"))
+    if (el.hasAttribute("onload")) bad.push("svg: " + show(el));
+  // Markdown made markup: **bold** as bold text, | a | b | as a table's row.
+  const bold = Array.from(document.querySelectorAll("strong, b"))
+    .filter(el => el.textContent.trim() === "bold").length;
+  for (const el of document.querySelectorAll("td, th"))
+    if (el.textContent.trim() === "a" && el.nextElementSibling
+        && el.nextElementSibling.textContent.trim() === "b") bad.push("table: " + show(el.parentNode));
+  return {bad, bold};
+}"""
+
+# Every mark a chart draws (as test_browser counts them), with its centre in the viewport.
+MARKS = """chart => Array.from(chart.querySelectorAll(
+    ".heatmaplayer .heatmap-label, .barlayer .point, .scatterlayer .point"))
+  .map(m => m.getBoundingClientRect())
+  .filter(r => r.width > 0 || r.height > 0)
+  .map(r => [r.left + Math.min(r.width / 2, 20), r.top + r.height / 2])"""
+
+VIEWPORT = {"width": 1280, "height": 1400}
+
+
+@dataclass
+class Tour:
+    """What a reader's tour of a site met that it must not have."""
+
+    site: Path
+    origin: str
+    dialogs: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    interpreted: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)  # Text the pages showed, for the literal check.
+    hovered: int = 0
+    pages: int = 0
+
+    def allowed(self, url: str) -> bool:
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob", "about"):
+            return True
+        if parsed.scheme == "file":
+            return Path(parsed.path).resolve().is_relative_to(self.site.resolve())
+        return parsed.scheme == "http" and parsed.netloc == self.origin
+
+    def route(self, route) -> None:
+        if self.allowed(route.request.url):
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort()
+
+
+def _new_tour(browser, site: Path, base: str):  # noqa: F811
+    tour = Tour(site, urlparse(base).netloc)
+    context = browser.new_context(viewport=VIEWPORT)
+    context.route("**/*", tour.route)
+    page = context.new_page()
+    page.on("dialog", lambda d: (tour.dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: tour.allowed(r.url) or tour.foreign.append(r.url))
+    return tour, context, page
+
+
+def _check_dom(tour: Tour, page, where: str, codebook_bold: int = 0) -> None:
+    found = page.evaluate(INTERPRETED)
+    tour.interpreted += [f"{where}: {b}" for b in found["bad"]]
+    # CODEBOOK.md is Markdown, so its own **bold** is bold: twice (a list item, a paragraph),
+    # on the page that shows it.
+    if found["bold"] > codebook_bold:
+        tour.interpreted.append(f"{where}: {found['bold']} **bold** shown as bold")
+    tour.shown.append(page.evaluate("() => document.body.innerText"))
+
+
+def _hover_every_mark(tour: Tour, page) -> None:
+    charts = page.query_selector_all(".js-plotly-plot, .plotly-graph-div")
+    for chart in charts:
+        chart.scroll_into_view_if_needed()
+        chart.wait_for_selector(".main-svg", state="attached", timeout=15_000)
+    for chart in page.query_selector_all(".plotly-graph-div"):
+        chart.evaluate("c => { c.scrollIntoView({block: 'start'}); window.scrollBy(0, -90); }")
+        page.wait_for_timeout(50)
+        points = chart.evaluate(MARKS)
+        for x, y in points:
+            if not 60 <= y <= VIEWPORT["height"] - 10:
+                page.evaluate(f"() => window.scrollBy(0, {y - VIEWPORT['height'] / 2})")
+                points_now = chart.evaluate(MARKS)
+                x, y = points_now[points.index([x, y])]
+            page.mouse.move(x, y)
+            page.wait_for_timeout(15)
+            tour.hovered += 1
+            tour.shown.append(chart.evaluate("c => c.querySelector('.hoverlayer').textContent"))
+        # The heatmap's menu ("Rows by ..."): every choice.
+        for header in chart.query_selector_all(".updatemenu-header-group"):
+            count = len(chart.query_selector_all(".updatemenu-button")) or 2
+            for i in range(count):
+                header.click()
+                buttons = chart.query_selector_all(".updatemenu-button")
+                if i < len(buttons):
+                    buttons[i].click()
+                page.wait_for_timeout(100)
+        # A click on a heatmap's cell, as a reader might: it must stay on the site.
+        if points and chart.query_selector(".heatmaplayer"):
+            chart.evaluate("c => { c.scrollIntoView({block: 'start'}); window.scrollBy(0, -90); }")
+            x, y = chart.evaluate(MARKS)[0]
+            page.mouse.click(x, y)
+            page.wait_for_timeout(100)
+
+
+def _use_filters(page) -> None:
+    """Every option of every explorer filter, then a payload word and a plain one typed."""
+    for select in page.query_selector_all(".munro-explorer select[data-filter]"):
+        values = select.evaluate("s => Array.from(s.options).map(o => o.value)")
+        for value in [*values, ""]:
+            select.select_option(value=value)
+    for box in page.query_selector_all(".munro-explorer input[data-filter]"):
+        for text in ("<script>", "alert", "Ofsted", ""):
+            box.fill(text)
+
+
+def _search(page, renderer: str) -> None:
+    """The site search, for a payload's word and a plain one, every result listed."""
+    box, results = (
+        ("#quarto-search input.aa-Input", ".aa-Panel .aa-Item a")
+        if renderer == "quarto"
+        else ("#search-input", ".search-results li a")
+    )
+    for query in ("alert", "onerror", "script", "Ofsted"):
+        page.fill(box, query)
+        page.wait_for_selector(results, timeout=10_000)
+        more = page.query_selector(".search-more")
+        if more is not None:
+            more.click()
+        page.wait_for_timeout(300)
+
+
+def tour_site(browser, site: Path, base: str, renderer: str) -> Tour:  # noqa: F811
+    tour, context, page = _new_tour(browser, site, base)
+    try:
+        pages = sorted(
+            p.relative_to(site).as_posix()
+            for p in site.rglob("*.html")
+            if "site_libs" not in p.parts
+        )
+        for name in pages:
+            page.goto(base + name, wait_until="load")
+            _hover_every_mark(tour, page)
+            _use_filters(page)
+            _check_dom(tour, page, f"{renderer} {name}", codebook_bold=2 * int("data-and" in name))
+            tour.pages += 1
+        page.goto(base + "notebooks/02-stances.html", wait_until="load")
+        _search(page, renderer)
+        _check_dom(tour, page, f"{renderer} search")
+        # The first result for a payload's word, opened.
+        page.fill(
+            "#quarto-search input.aa-Input" if renderer == "quarto" else "#search-input", "alert"
+        )
+        first = ".aa-Panel .aa-Item a" if renderer == "quarto" else ".search-results li a"
+        page.wait_for_selector(first)
+        page.click(first)
+        page.wait_for_load_state("load")
+        _check_dom(tour, page, f"{renderer} search result {page.url}")
+    finally:
+        context.close()
+    return tour
+
+
+def served_tour(browser, site: Path, renderer: str) -> Tour:  # noqa: F811
+    server = _serve(site)
+    try:
+        return tour_site(browser, site, next(server), renderer)
+    finally:
+        next(server, None)  # Shuts the server down.
+
+
+def _assert_inert(tour: Tour) -> None:
+    print(f"\n{tour.pages} pages, {tour.hovered} marks hovered")
+    print("\n".join(["dialogs:", *tour.dialogs, "other hosts:", *tour.foreign]))
+    print("\n".join(["interpreted:", *tour.interpreted]))
+    assert tour.pages >= 27
+    assert tour.hovered > 100
+    assert tour.dialogs == [], tour.dialogs
+    assert tour.foreign == [], tour.foreign
+    assert tour.interpreted == [], "\n".join(tour.interpreted)
+    # Shown as text: every payload, as typed, somewhere on the site.
+    text = " ".join(" ".join(t.split()) for t in tour.shown).translate(_QUOTES)
+    missing = [p for p in PAYLOADS if " ".join(p.split()) not in text]
+    assert missing == [], f"payloads never shown as text: {missing}"
+
+
+def test_payloads_stay_inert_without_quarto(browser, payload_site: Path) -> None:  # noqa: F811
+    _require_browser()
+    _assert_inert(served_tour(browser, payload_site, "nbconvert"))
+
+
+def test_payloads_stay_inert_with_quarto(browser, payload_quarto_site: Path) -> None:  # noqa: F811
+    _require_browser()
+    _assert_inert(served_tour(browser, payload_quarto_site, "quarto"))
