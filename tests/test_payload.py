@@ -58,6 +58,29 @@ PAYLOADS = (
     "<img src=https://evil.example/x.png>",
 )
 # Quarto's Markdown reader prints typographic quotes: a payload shown as text may have them.
+# Codes the page code gives a meaning to (``kind == "local_authority"``, ``scope ==
+# "national"``, the statuses' order in munro_data.analysis). Renamed, the data is valid but the
+# site no longer recognises councils, national reports or delivery, and the pages drop the
+# sections that show the most data. So the copy that is built and toured in the browser keeps
+# these codes (their labels, descriptions and every other enum value still carry payloads), and
+# the copy with every enum value renamed is checked section by section in-process
+# (test_every_section_of_every_page_is_inert_with_every_code_renamed).
+CODE_KEYED = frozenset(
+    {
+        "local_authority",
+        "press_article",
+        "progress_report",
+        "national",
+        "local",
+        "general",
+        "overall",
+        "not_adopted",
+        "planned",
+        "in_progress",
+        "partly_delivered",
+        "delivered",
+    }
+)
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -73,11 +96,13 @@ class PayloadCopy:
     refused: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     # Id columns: a pattern allows only [a-z0-9_-], so the validator refuses every payload.
     refused_ids: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # Codes kept as they are (CODE_KEYED).
 
     def summary(self) -> str:
         lines = [
             f"payloads in {self.cells} text cells, {len(self.enum_values)} enum and status"
-            f" values, {self.descriptor_texts} descriptor texts, CODEBOOK.md and"
+            f" values renamed ({', '.join(self.kept) or 'none'} kept),"
+            f" {self.descriptor_texts} descriptor texts, CODEBOOK.md and"
             " every source text",
             "refused by the validator (cells keep their values): "
             + "; ".join(
@@ -115,8 +140,11 @@ def _key_fields(schema: dict) -> set[str]:
     return keys
 
 
-def make_payload_copy(target: Path) -> PayloadCopy:
-    """Copy the data into ``target`` with a payload in every text the data holds (see above)."""
+def make_payload_copy(target: Path, keep: frozenset[str] = frozenset()) -> PayloadCopy:
+    """Copy the data into ``target`` with a payload in every text the data holds (see above).
+
+    Enum values and status codes in ``keep`` keep their names (see :data:`CODE_KEYED`).
+    """
     copy = PayloadCopy(_copy_data(target))
     payload = itertools.cycle(PAYLOADS)
     descriptor_path = target / "datapackage.json"
@@ -132,16 +160,18 @@ def make_payload_copy(target: Path) -> PayloadCopy:
             if values and f.get("type", "string") == "string":
                 coded[name].add(f["name"])
                 for value in values:
-                    copy.enum_values.setdefault(value, f"{value} {next(payload)}")
+                    if value not in keep:
+                        copy.enum_values.setdefault(value, f"{value} {next(payload)}")
     coded["statuses"].add("status")
     coded["progress"].add("status")
     for status in read_rows(target / "statuses.csv")[1]:
-        copy.enum_values.setdefault(status["status"], f"{status['status']} {next(payload)}")
+        if status["status"] not in keep:
+            copy.enum_values.setdefault(status["status"], f"{status['status']} {next(payload)}")
     for r in resources.values():
         for f in r["schema"]["fields"]:
             constraints = f.get("constraints", {})
             if "enum" in constraints:
-                constraints["enum"] = [copy.enum_values[v] for v in constraints["enum"]]
+                constraints["enum"] = [copy.enum_values.get(v, v) for v in constraints["enum"]]
 
     # Every other text cell: the payload appended, and a quote also added to its source.
     changed: dict[
@@ -158,7 +188,7 @@ def make_payload_copy(target: Path) -> PayloadCopy:
             if column in coded[name]:
                 for row in rows:
                     if row[column]:
-                        row[column] = copy.enum_values[row[column]]
+                        row[column] = copy.enum_values.get(row[column], row[column])
                 continue
             if f.get("type", "string") != "string" or column in keys:
                 continue  # Ids are tried apart, in id_refusals().
@@ -243,6 +273,14 @@ def make_payload_copy(target: Path) -> PayloadCopy:
     munro_data._validate._CHECKED.clear()
     assert munro_data.validate(target).ok, munro_data.validate(target).problems
     copy.refused_ids = id_refusals(descriptor)
+    codes = {
+        v
+        for r in resources.values()
+        for f in r["schema"]["fields"]
+        for v in f.get("constraints", {}).get("enum", [])
+    }
+    codes |= {r["status"] for r in read_rows(target / "statuses.csv")[1]}
+    copy.kept = sorted(codes & keep)
     return copy
 
 
@@ -279,7 +317,14 @@ def id_refusals(descriptor: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def payload_data(tmp_path_factory) -> PayloadCopy:
-    copy = make_payload_copy(tmp_path_factory.mktemp("payload") / "data")
+    copy = make_payload_copy(tmp_path_factory.mktemp("payload") / "data", keep=CODE_KEYED)
+    print("\n" + copy.summary())
+    return copy
+
+
+@pytest.fixture(scope="module")
+def every_code_renamed(tmp_path_factory) -> PayloadCopy:
+    copy = make_payload_copy(tmp_path_factory.mktemp("payload-all") / "data")
     print("\n" + copy.summary())
     return copy
 
@@ -294,6 +339,7 @@ def test_the_payload_copy_validates_with_payloads_everywhere(payload_data: Paylo
     )
     assert all(p in cells for p in PAYLOADS)
     assert all(" " in new for new in payload_data.enum_values.values())
+    assert len(payload_data.enum_values) + len(payload_data.kept) == 29
     assert payload_data.refused_ids, "the id columns must be tried"
 
 
@@ -418,6 +464,108 @@ def test_quartos_search_index_holds_its_text_as_html(payload_quarto_site: Path) 
     index = json.loads((payload_quarto_site / "search.json").read_text(encoding="utf-8"))
     assert any("&lt;script&gt;" in e["text"] for e in index)
     assert not any("<" in e["text"] for e in index)
+
+
+# Plotly draws a few tags in its labels; a label from the data has every "<" escaped, so any
+# other tag in a figure's text came from the data.
+_PLOTLY_TAG = re.compile(r"<(?!/?(?:br|b|i|extra)>)", re.I)
+
+
+def _markup_in_html(html: str) -> list[str]:
+    """What INTERPRETED finds in the browser, found in a section's HTML before any script ran."""
+    from bs4 import BeautifulSoup
+
+    bad = []
+    soup = BeautifulSoup(html, "html.parser")
+    for el in soup.find_all(True):
+        for name, value in el.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            if name.startswith("on") and "alert" in value or name == "autofocus":
+                bad.append(f"attribute {name}: {str(el)[:120]}")
+            if re.match(r"\s*javascript:", value, re.I):
+                bad.append(f"javascript: URL: {str(el)[:120]}")
+        if el.name in ("iframe", "frame", "object", "embed", "textarea"):
+            bad.append(f"element: {str(el)[:120]}")
+        if el.name in ("img", "image") and re.search(r"^x$|evil\.example", el.get("src", "")):
+            bad.append(f"image: {str(el)[:120]}")
+        if el.name == "script" and re.fullmatch(r"\s*alert\(\d\)\s*", el.get_text()):
+            bad.append(f"script: {str(el)[:120]}")
+        if el.name in ("strong", "b") and el.get_text(strip=True) == "bold":
+            bad.append(f"bold: {str(el)[:120]}")
+    return bad
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def page_sections(data: Path, monkeypatch) -> dict[str, list]:
+    """Every section every page shows for ``data``: the notebooks' code run in this process,
+    with ``show`` collecting what it is given (much faster than executing the notebooks)."""
+    import nbformat
+
+    import munro_data.pages
+    from munro_data.site import _recpages
+    from munro_data.site._config import PROJECT_DIR
+
+    notebooks = {
+        p.name: nbformat.read(p, as_version=4)
+        for p in [PROJECT_DIR / "index.ipynb", *sorted((PROJECT_DIR / "notebooks").glob("0*"))]
+    }
+    for rec in munro_data.load_recommendations(data)["rec_id"]:
+        notebooks[f"rec-{rec}"] = _recpages.recommendation_notebook(rec)
+    for source in munro_data.load_sources(data)["source_id"]:
+        notebooks[f"src-{source}"] = _recpages.source_notebook(source)
+    monkeypatch.setenv("MUNRO_DATA_DIR", str(data))
+    sections: dict[str, list] = {}
+    for name, nb in notebooks.items():
+        shown = sections.setdefault(name, [])
+        monkeypatch.setattr(
+            munro_data.pages, "show", lambda *items, shown=shown: shown.extend(_sections(*items))
+        )
+        namespace: dict = {}
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                exec(compile(cell.source, name, "exec"), namespace)
+    return sections
+
+
+def test_every_section_of_every_page_is_inert_with_every_code_renamed(
+    every_code_renamed: PayloadCopy, monkeypatch
+) -> None:
+    from great_tables import GT
+
+    from munro_data.pages import Chart, Html, Prose
+
+    found, counted = [], 0
+    for page, sections in page_sections(every_code_renamed.path, monkeypatch).items():
+        for section in sections:
+            counted += 1
+            if isinstance(section, Prose):
+                found += [f"{page}: Markdown {m}" for m in _raw_markup(section.text)]
+            elif isinstance(section, GT):
+                found += [f"{page}: {m}" for m in _markup_in_html(section.as_raw_html())]
+            elif isinstance(section, Html):
+                found += [f"{page}: {m}" for m in _markup_in_html(section.markup)]
+            elif isinstance(section, Chart):
+                figure = section.figure.to_plotly_json()
+                found += [
+                    f"{page}: {section.div_id} label {text[:80]!r}"
+                    for text in _strings([figure["data"], figure["layout"]])
+                    if _PLOTLY_TAG.search(text)
+                ]
+                found += [f"{page}: caption {m}" for m in _markup_in_html(section.html())]
+            else:
+                found.append(f"{page}: a section of an unknown type {type(section)}")
+    print(f"\n{counted} sections checked with every code renamed")
+    assert counted > 100
+    assert found == [], "\n".join(found)
 
 
 # -- In the browser --------------------------------------------------------------------------
