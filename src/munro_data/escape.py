@@ -2,8 +2,9 @@
 
 Every string that comes from the data folder reaches a page through one of these functions,
 chosen by where it goes: Markdown prose (:func:`md`), HTML text or attributes (:func:`html`),
-plotly labels and hover text (:func:`plot`), element ids (:func:`slug`), and a whole Markdown
-file of the data folder shown as Markdown (:func:`md_document`, for CODEBOOK.md).
+plotly labels and hover text (:func:`plot`), element ids (:func:`slug`), the text of a search
+index entry that Quarto's search shows as HTML (:func:`search_text`), and a whole Markdown file
+of the data folder shown as Markdown (:func:`md_document`, for CODEBOOK.md).
 
 >>> md("<script>alert(1)</script> *x*")
 '&lt;script&gt;alert(1)&lt;/script&gt; \\\\*x\\\\*'
@@ -103,6 +104,19 @@ def md_document(text: object) -> str:
 def html(text: object) -> str:
     """Data text for HTML text or a quoted attribute value."""
     return _html.escape(str(text), quote=True)
+
+
+def search_text(text: object) -> str:
+    """Data text for Quarto's search index, which its script both searches and shows as HTML.
+
+    Only ``<`` is escaped: no tag can start, and ``&`` and quotes stay as typed, so that a
+    search for "Health & Social" or "child's" still matches (an entity the data spells out is
+    shown as its character, as text).
+
+    >>> search_text("<img src=x onerror=alert(1)> Health & Social, child's")
+    "&lt;img src=x onerror=alert(1)> Health & Social, child's"
+    """
+    return str(text).replace("<", "&lt;")
 
 
 def plot(text: object) -> str:

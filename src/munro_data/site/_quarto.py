@@ -229,8 +229,8 @@ def write_search_index(site_dir: Path, project_dir: Path) -> None:
         text = title.get_text(" ", strip=True) if title else page.nav_text
         entries += _search_entries(html, page.output, text)
     # objectID is the key Quarto's search script gives each entry. Its script shows an entry's
-    # text as HTML (and its title and section as text), so the text is escaped for HTML.
-    index = [{"objectID": e["href"], **e, "text": escape.html(e["text"])} for e in entries]
+    # text as HTML (its title and section as text), so the text is escaped for that.
+    index = [{"objectID": e["href"], **e, "text": escape.search_text(e["text"])} for e in entries]
     (site_dir / "search.json").write_text(
         json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8"
     )
