@@ -353,13 +353,13 @@ def payload_site(payload_data: PayloadCopy, payload_project: Path, tmp_path_fact
 
 
 @pytest.fixture(scope="module")
-def payload_quarto_site(
-    payload_site: Path, payload_data: PayloadCopy, payload_project: Path, tmp_path_factory
-) -> Path:
-    require_quarto()
+def payload_quarto_site(request, tmp_path_factory) -> Path:
+    require_quarto()  # Before the other build, which would be wasted on a skip.
+    # The notebooks are executed once, by the other build; Quarto renders their stored outputs.
+    request.getfixturevalue("payload_site")
+    data, project = (request.getfixturevalue(f) for f in ("payload_data", "payload_project"))
     out = tmp_path_factory.mktemp("payload-quarto") / "tracker"
-    # The notebooks were executed for the other build; Quarto renders their stored outputs.
-    return build(out, payload_data.path, project_dir=payload_project, use_quarto=True, log=print)
+    return build(out, data.path, project_dir=project, use_quarto=True, log=print)
 
 
 # -- The page layer: each hole the browser test found, as a unit test ------------------------
@@ -578,6 +578,12 @@ INTERPRETED = r"""() => {
       if (/^\s*javascript:/i.test(a.value)) bad.push("javascript: URL: " + show(el));
     }
   }
+  // Ids and the attributes naming them: slugs (or great-tables' and nbconvert's own), never
+  // text that could close the attribute or start a tag.
+  for (const el of document.querySelectorAll("[id], [for], [headers], [aria-labelledby]"))
+    for (const name of ["id", "for", "headers", "aria-labelledby"])
+      if (el.hasAttribute(name) && !/^[\w:.= -]*$/.test(el.getAttribute(name)))
+        bad.push("id: " + show(el));
   for (const el of document.querySelectorAll("iframe, frame, object, embed, textarea"))
     bad.push("element: " + show(el));
   for (const el of document.querySelectorAll("img, image, source, video, audio")) {
