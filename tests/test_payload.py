@@ -624,6 +624,8 @@ class Tour:
     interpreted: list[str] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)  # Text the pages showed, for the literal check.
     hovered: int = 0
+    menu_choices: int = 0  # Choices made in the charts' menus ("Rows by ...").
+    filter_choices: int = 0  # Options chosen and words typed in the explorer's filters.
     pages: int = 0
 
     def allowed(self, url: str) -> bool:
@@ -681,13 +683,14 @@ def _hover_every_mark(tour: Tour, page) -> None:
             tour.hovered += 1
             tour.shown.append(chart.evaluate("c => c.querySelector('.hoverlayer').textContent"))
         # The heatmap's menu ("Rows by ..."): every choice.
+        buttons = ".updatemenu-dropdown-button, .updatemenu-button"
         for header in chart.query_selector_all(".updatemenu-header-group"):
-            count = len(chart.query_selector_all(".updatemenu-button")) or 2
-            for i in range(count):
-                header.click()
-                buttons = chart.query_selector_all(".updatemenu-button")
-                if i < len(buttons):
-                    buttons[i].click()
+            header.click()  # A dropdown makes its buttons when it opens.
+            for i in range(len(chart.query_selector_all(buttons))):
+                if i:
+                    header.click()
+                chart.query_selector_all(buttons)[i].click()
+                tour.menu_choices += 1
                 page.wait_for_timeout(100)
         # A click on a heatmap's cell, as a reader might: it must stay on the site.
         if points and chart.query_selector(".heatmaplayer"):
@@ -697,15 +700,17 @@ def _hover_every_mark(tour: Tour, page) -> None:
             page.wait_for_timeout(100)
 
 
-def _use_filters(page) -> None:
+def _use_filters(tour: Tour, page) -> None:
     """Every option of every explorer filter, then a payload word and a plain one typed."""
     for select in page.query_selector_all(".munro-explorer select[data-filter]"):
         values = select.evaluate("s => Array.from(s.options).map(o => o.value)")
         for value in [*values, ""]:
             select.select_option(value=value)
+            tour.filter_choices += 1
     for box in page.query_selector_all(".munro-explorer input[data-filter]"):
         for text in ("<script>", "alert", "Ofsted", ""):
             box.fill(text)
+            tour.filter_choices += 1
 
 
 def _search(page, renderer: str) -> None:
@@ -735,7 +740,7 @@ def tour_site(browser, site: Path, base: str, renderer: str) -> Tour:  # noqa: F
         for name in pages:
             page.goto(base + name, wait_until="load")
             _hover_every_mark(tour, page)
-            _use_filters(page)
+            _use_filters(tour, page)
             _check_dom(tour, page, f"{renderer} {name}", codebook_bold=2 * int("data-and" in name))
             tour.pages += 1
         page.goto(base + "notebooks/02-stances.html", wait_until="load")
@@ -764,11 +769,15 @@ def served_tour(browser, site: Path, renderer: str) -> Tour:  # noqa: F811
 
 
 def _assert_inert(tour: Tour) -> None:
-    print(f"\n{tour.pages} pages, {tour.hovered} marks hovered")
+    print(
+        f"\n{tour.pages} pages, {tour.hovered} marks hovered, {tour.menu_choices} chart menu"
+        f" choices, {tour.filter_choices} filter choices"
+    )
     print("\n".join(["dialogs:", *tour.dialogs, "other hosts:", *tour.foreign]))
     print("\n".join(["interpreted:", *tour.interpreted]))
     assert tour.pages >= 27
     assert tour.hovered > 100
+    assert tour.menu_choices >= 2 and tour.filter_choices > 10
     assert tour.dialogs == [], tour.dialogs
     assert tour.foreign == [], tour.foreign
     assert tour.interpreted == [], "\n".join(tour.interpreted)
