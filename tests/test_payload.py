@@ -5,11 +5,17 @@ attributes with and without quotes, ``javascript:`` links, template braces, Mark
 syntax, a frame and an image from another host) to every text cell of every table, every enum
 value (renamed wherever it occurs, the scale tables' keys included), every text of the
 descriptor, ``CODEBOOK.md`` and every source text; each quote that gets a payload is added to
-its source as a new paragraph, so the copy still validates. Where the validator refuses a
-payload in a column (an id's pattern, a source file that must exist), the cell keeps its value
-and the refusal is recorded: a refused payload is inert too.
+its source as a new paragraph, and a source file's name carries one too, so the copy still
+validates. Where the validator refuses a payload in a column, the cell keeps its value and the
+refusal is recorded: a refused payload is inert too. The ids' pattern refuses every payload,
+which :func:`id_refusals` shows cell by cell; no other column refuses one.
 
-The site is built from the copy once per renderer (nbconvert always, Quarto where it is on the
+Two copies: the one built and toured keeps the few codes the page code gives a meaning to
+(:data:`CODE_KEYED`), so that every section has data to show; the one with every enum value
+renamed is checked section by section in-process, the notebooks' code run with ``show``
+collecting what the pages would display.
+
+The site is built from the first copy once per renderer (nbconvert always, Quarto where it is on the
 PATH), and every page is opened in Chromium: every chart drawn and every mark hovered, the
 heatmap's menu used, the explorer's filters tried with every option, the site search asked for
 a payload word and a plain one. Any dialog, any request to another host (or to a file outside
