@@ -13,14 +13,18 @@ import pytest
 from munro_data._package import REPO_DATA_DIR
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of the repository's data folder."""
-    target = tmp_path / "data"
+def copy_data(target: Path) -> Path:
+    """A writable copy of the repository's data folder at ``target``."""
     shutil.copytree(REPO_DATA_DIR, target)
     for path in target.rglob("*"):
         path.chmod(0o644 if path.is_file() else 0o755)
     return target
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the repository's data folder."""
+    return copy_data(tmp_path / "data")
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:

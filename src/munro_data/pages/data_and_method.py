@@ -8,7 +8,7 @@ from great_tables import GT
 
 from .. import codebook as read_codebook
 from .. import list_tables
-from ..escape import md
+from ..escape import md, md_document
 from ._context import Context
 from ._parts import Prose, gt_table, number_word, plural
 from .sources import page_name
@@ -27,14 +27,14 @@ def intro(ctx: Context) -> Prose:
 def codebook(ctx: Context) -> Prose:
     """The codebook, its own first heading replaced by this section's.
 
-    The codebook is Markdown the project writes; it is shown as Markdown, with any raw HTML in
-    it escaped so that it shows as text.
+    The codebook is Markdown the data folder holds; it is shown as Markdown with raw HTML
+    disabled (see :func:`munro_data.escape.md_document`).
     """
     text = read_codebook(ctx.data_dir)
     if not text:
         return Prose("This data folder has no CODEBOOK.md.")
     body = text.split("\n", 1)[1] if text.startswith("#") else text
-    body = body.replace("<", "&lt;").replace("\n## ", "\n### ")
+    body = md_document(body).replace("\n## ", "\n### ")
     return Prose(body)
 
 

@@ -72,7 +72,7 @@ def headlines(ctx: Context) -> Prose | None:
         counts = counts.drop(["not_reported"], errors="ignore")
         lines.append(
             f"- **The first report ({first['as_of']:%B %Y}, {md(ctx.actor_name[first['reported_by']])}).**"
-            f" It gave {counts_phrase(counts, ctx.status_label)}"
+            f" It gave {md(counts_phrase(counts, ctx.status_label))}"
             " (see [One year on](notebooks/04-one-year-on.html))."
         )
         last = reports.iloc[-1]
@@ -88,7 +88,7 @@ def headlines(ctx: Context) -> Prose | None:
         lines.append(
             f"- **At the last report ({last['as_of']:%B %Y},"
             f" {md(ctx.actor_name[last['reported_by']])}).** Of the {len(dated)} dated"
-            f" commitments: {counts_phrase(by_outcome, analysis.OUTCOME_LABELS)}"
+            f" commitments: {md(counts_phrase(by_outcome, analysis.OUTCOME_LABELS))}"
             " (see [Timeline](notebooks/03-timeline.html))."
         )
     return Prose("\n".join(lines))

@@ -7,7 +7,7 @@ import pandas as pd
 from great_tables import GT
 
 from .. import analysis
-from ..escape import md, slug
+from ..escape import html, md, slug
 from . import _palette
 from ._context import Context
 from ._parts import Prose, colour_cells, counts_phrase, gt_table, join_words, number_word, plural
@@ -78,7 +78,7 @@ def positions(ctx: Context) -> list:
                 f"### {md(ctx.actor_full_name[council])} {{#positions-{slug(council)}}}\n\n"
                 f"{md(ctx.actor_name[council])}'s response covers"
                 f" {plural(stated, 'recommendation')}"
-                f" ({counts_phrase(frame['stance'].value_counts(), ctx.stance_label)})"
+                f" ({md(counts_phrase(frame['stance'].value_counts(), ctx.stance_label))})"
                 f" and named a lead officer for {with_officer} of them."
             )
         )
@@ -90,7 +90,7 @@ def positions(ctx: Context) -> list:
             officer="Lead officer",
         )
         table = colour_cells(table, "stance", frame["stance"], _palette.STANCE)
-        table = table.fmt(lambda code: ctx.stance_label.get(code, code), columns="stance")
+        table = table.fmt(lambda code: html(ctx.stance_label.get(code, code)), columns="stance")
         table = table.fmt_markdown(columns="quote")
         table = table.cols_width(
             {"rec_id": "4%", "title": "18%", "stance": "12%", "quote": "46%", "officer": "20%"}
@@ -174,7 +174,7 @@ def local_progress(ctx: Context) -> list:
                 f"### {md(ctx.actor_full_name[council])} {{#local-{slug(council)}}}\n\n"
                 f"{md(ctx.actor_name[council])}'s report of {rows['as_of'].max():%d %B %Y}"
                 f" describes local work on {plural(rows['rec_id'].nunique(), 'recommendation')}:"
-                f" {counts_phrase(rows['status'].astype(str).value_counts(), ctx.status_label)}."
+                f" {md(counts_phrase(rows['status'].astype(str).value_counts(), ctx.status_label))}."
             )
         )
         # One group per recommendation, so that a recommendation's several actions read together.
@@ -189,7 +189,9 @@ def local_progress(ctx: Context) -> list:
         table = gt_table(frame, f"tbl-local-{slug(council)}", groupname_col="recommendation")
         table = table.cols_label(status="Status", detail="What was done", quote="In its own words")
         table = colour_cells(table, "status", frame["status"], _palette.STATUS)
-        table = table.fmt(ctx.status_text, columns="status").fmt_markdown(columns="quote")
+        table = table.fmt(lambda code: html(ctx.status_text(code)), columns="status").fmt_markdown(
+            columns="quote"
+        )
         parts.append(table.cols_width({"status": "12%", "detail": "38%", "quote": "50%"}))
     others = local[~local["reported_by"].isin(shown)]
     if len(others):

@@ -361,7 +361,7 @@ def later_view(ctx: Context) -> Prose | None:
         "",
         f"{reporter}'s report of {last['as_of']:%d %B %Y} describes the national position on"
         f" {plural(len(mentioned), 'recommendation')}:"
-        f" {counts_phrase(mentioned['status'].value_counts(), ctx.status_label)}."
+        f" {md(counts_phrase(mentioned['status'].value_counts(), ctx.status_label))}."
         f" Its picture differs from that of {first['as_of']:%B %Y} on"
         f" {plural(len(moved), 'recommendation')}:",
         "",

@@ -6,7 +6,7 @@ import pandas as pd
 from great_tables import GT
 
 from .. import analysis
-from ..escape import md
+from ..escape import html, md
 from . import _palette
 from ._context import POOL, Context
 from ._parts import Html, Prose, colour_cells, counts_phrase, date_label, gt_table, render
@@ -41,7 +41,7 @@ def stances_by_theme(ctx: Context) -> GT:
     table = table.tab_stubhead("No.").tab_spanner("Stance", columns=columns)
     for actor in columns:
         table = colour_cells(table, actor, wide[actor], _palette.STANCE)
-        table = table.fmt(lambda code: ctx.stance_label.get(code, code), columns=actor)
+        table = table.fmt(lambda code: html(ctx.stance_label.get(code, code)), columns=actor)
     return table.sub_missing(missing_text="No position recorded")
 
 
@@ -218,7 +218,7 @@ def rec_page_stances(ctx: Context, rec_id: int) -> Prose:
         theirs = mine[mine["actor_id"].isin(ctx.pooled)]["stance"].astype(str).value_counts()
         lines.append(
             f"- **Local authorities ({len(ctx.pooled)}):**"
-            f" {counts_phrase(theirs, ctx.stance_label)}."
+            f" {md(counts_phrase(theirs, ctx.stance_label))}."
         )
     missing = [a for a in ctx.responding if a not in set(mine["actor_id"])]
     if missing:
@@ -270,7 +270,7 @@ def rec_page_progress(ctx: Context, rec_id: int) -> Prose:
         counts = last["status"].astype(str).value_counts()
         lines.append(
             f"- Local authorities ({len(ctx.pooled)}), latest update of each:"
-            f" {counts_phrase(counts, ctx.status_label)}."
+            f" {md(counts_phrase(counts, ctx.status_label))}."
         )
     return Prose("\n".join(lines))
 

@@ -183,7 +183,7 @@ def differences(ctx: Context) -> Prose:
         lines.append(
             f"- **{md(ctx.actor_name[a])}** took a position on"
             f" {int(table[a].notna().sum())} recommendations; its average score was"
-            f" {mean_score[a]:+.1f} ({counts_phrase(counts, ctx.stance_label)})."
+            f" {mean_score[a]:+.1f} ({md(counts_phrase(counts, ctx.stance_label))})."
         )
     if ctx.pooled:
         theirs = ctx.responses[ctx.responses["actor_id"].isin(ctx.pooled)]["stance"].astype(str)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from .. import escape
 from .._package import resolve_data_dir
 from . import _cite
 from ._assets import prepare, strip_cdn
@@ -236,8 +237,9 @@ def write_search_index(site_dir: Path, project_dir: Path) -> None:
         title = BeautifulSoup(html, "html.parser").find("h1", class_="title")
         text = title.get_text(" ", strip=True) if title else page.nav_text
         entries += _search_entries(html, page.output, text)
-    # objectID is the key Quarto's search script gives each entry.
-    index = [{"objectID": e["href"], **e} for e in entries]
+    # objectID is the key Quarto's search script gives each entry. Its script shows an entry's
+    # text as HTML (its title and section as text), so the text is escaped for that.
+    index = [{"objectID": e["href"], **e, "text": escape.search_text(e["text"])} for e in entries]
     (site_dir / "search.json").write_text(
         json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8"
     )
