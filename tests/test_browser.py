@@ -585,3 +585,116 @@ def test_plotly_js_waits_until_a_chart_is_in_view(browser, server) -> None:
         assert len([u for u in requests if u.endswith("plotly.min.js")]) == 1
     finally:
         context.close()
+
+
+# Every chart's text, as drawn: each SVG text element's box, turned as the text is (rotated
+# headers), in the viewport's coordinates. Two boxes overlap when they share more than a pixel
+# along every axis that could separate them (the separating axis test for convex shapes).
+_CHART_TEXT_CLASHES = """
+() => {
+  const quads = [];
+  const shown = el => {
+    for (let e = el; e && e.nodeType === 1; e = e.parentNode) {
+      const style = getComputedStyle(e);
+      if (style.display === "none" || style.visibility === "hidden" || style.opacity === "0")
+        return false;
+    }
+    return true;
+  };
+  document.querySelectorAll(".js-plotly-plot").forEach(chart => {
+    chart.querySelectorAll("svg text").forEach(el => {
+      const text = el.textContent.trim();
+      if (!text || !shown(el) || el.closest(".hoverlayer")) return;
+      const box = el.getBBox();
+      const m = el.getScreenCTM();
+      if (!box.width || !box.height || !m) return;
+      const at = (x, y) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f];
+      quads.push({
+        chart: chart.id, text, el,
+        points: [at(box.x, box.y), at(box.x + box.width, box.y),
+                 at(box.x + box.width, box.y + box.height), at(box.x, box.y + box.height)],
+      });
+    });
+    // A chart's menus are controls: no text may lie under them.
+    chart.querySelectorAll(".updatemenu-header-group, .updatemenu-button").forEach(el => {
+      const r = el.getBoundingClientRect();
+      if (!r.width || !shown(el)) return;
+      quads.push({
+        chart: chart.id, text: `menu "${el.textContent.trim()}"`, control: el,
+        points: [[r.left, r.top], [r.right, r.top], [r.right, r.bottom], [r.left, r.bottom]],
+      });
+    });
+  });
+  const inside = (q, p) => p.control && p.control.contains(q.el);
+  const axes = q => [0, 1].map(i => {
+    const [a, b] = [q.points[i], q.points[i + 1]];
+    const len = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    return [-(b[1] - a[1]) / len, (b[0] - a[0]) / len];
+  });
+  const span = (q, axis) => {
+    const d = q.points.map(p => p[0] * axis[0] + p[1] * axis[1]);
+    return [Math.min(...d), Math.max(...d)];
+  };
+  const overlap = (p, q) => Math.min(...[...axes(p), ...axes(q)].map(axis => {
+    const [a, b] = [span(p, axis), span(q, axis)];
+    return Math.min(a[1], b[1]) - Math.max(a[0], b[0]);
+  }));
+  const clashes = [];
+  for (let i = 0; i < quads.length; i++) {
+    const xs = quads[i].points.map(p => p[0]);
+    if (Math.min(...xs) < -1 || Math.max(...xs) > window.innerWidth + 1)
+      clashes.push(`${quads[i].chart}: "${quads[i].text}" outside the screen`);
+    for (let j = i + 1; j < quads.length; j++) {
+      const [p, q] = [quads[i], quads[j]];
+      if (p.chart === q.chart && !inside(p, q) && !inside(q, p) && !(p.control && q.control)
+          && overlap(p, q) > 1.5)
+        clashes.push(`${quads[i].chart}: "${quads[i].text}" overlaps "${quads[j].text}"`);
+    }
+  }
+  return clashes;
+}
+"""
+
+# Elements whose box reaches past the viewport's right edge, outside any box that scrolls (or
+# clips) sideways on purpose, and not hidden.
+_BEYOND_THE_RIGHT_EDGE = """
+() => {
+  const inBox = el => {
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      const x = getComputedStyle(e).overflowX;
+      if (x === "auto" || x === "scroll" || x === "hidden" || x === "clip") return true;
+    }
+    return false;
+  };
+  return Array.from(document.body.querySelectorAll("*")).filter(el => {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || r.right <= window.innerWidth + 1) return false;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.position === "fixed" && r.left >= window.innerWidth)
+      return false;
+    return !inBox(el);
+  }).map(el => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${el.className.baseVal ?? el.className}`
+    + ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`).slice(0, 10);
+}
+"""
+
+
+@pytest.mark.parametrize(("renderer", "page"), _pages_of_both())
+def test_phone_text_never_overlaps_and_nothing_leaves_the_screen(
+    browser, request, renderer, page
+) -> None:
+    """At 375 px: no two texts of a chart overlap, none is cut by the screen's edges, the page
+    does not scroll sideways and no element reaches past the right edge outside a scroll box."""
+    seen = visit(browser, served(request, renderer) + page.output, PHONE)
+    try:
+        p = seen.page
+        # Every chart drawn in view (visit() waited for each) and laid out at the phone's width.
+        p.wait_for_timeout(300)
+        clashes = p.evaluate(_CHART_TEXT_CLASHES)
+        assert clashes == [], f"{page.output}: " + "\n".join(clashes[:15])
+        overflow = p.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{page.output} scrolls sideways by {overflow}px on a phone"
+        beyond = p.evaluate(_BEYOND_THE_RIGHT_EDGE)
+        assert beyond == [], f"{page.output}: past the right edge: {beyond}"
+    finally:
+        seen.page.context.close()

@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from great_tables import GT
 
-from ..escape import md, plot, slug
-from . import _palette
+from ..escape import md, plot, plot_wrapped, slug
+from . import _interact, _palette
 from ._context import Context
 from ._parts import (
     Chart,
@@ -113,7 +113,9 @@ def status_chart(ctx: Context) -> Chart | None:
         label = plot(ctx.status_text(code))
         by_theme = part.groupby("theme")["rec_id"].agg(list).reindex(themes)
         fig.add_bar(
-            y=[plot(t) for t in by_theme.index],
+            # Themes' names in short lines: on a phone a long name beside the bars would leave
+            # them no room, and be cut at the screen's edge.
+            y=[plot_wrapped(t, 22) for t in by_theme.index],
             x=[len(v) if isinstance(v, list) else 0 for v in by_theme],
             orientation="h",
             name=label,
@@ -124,11 +126,20 @@ def status_chart(ctx: Context) -> Chart | None:
         )
     fig.update_layout(
         barmode="stack",
-        height=340,
+        # Room for each theme's name in up to four short lines (the page's phone layout adds
+        # room for the legend's five rows there).
+        height=160 + 50 * len(themes),
         margin={"l": 10, "r": 10, "t": 20, "b": 40},
         xaxis={"title": "Recommendations", "dtick": 1},
         yaxis={"automargin": True, "autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
+    )
+    # On a phone the names take more lines and the legend five rows: the chart grows to keep
+    # the bars' room.
+    _interact.ask(
+        fig,
+        narrow={"layout": {"height": 330 + 60 * len(themes)}},
+        wide={"layout": {"height": 160 + 50 * len(themes)}},
     )
     counts = snap["status"].value_counts()
     return Chart(
@@ -137,6 +148,7 @@ def status_chart(ctx: Context) -> Chart | None:
         f"Status of the recommendations at {first['as_of']:%d %B %Y}, by theme, as"
         f" {ctx.actor_name[first['reported_by']]} reported it: "
         f"{counts_phrase(counts, ctx.status_label)}.",
+        script=_interact.behaviour(),
     )
 
 

@@ -6,9 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..escape import md, plot, plot_wrapped
-from . import _palette
+from . import _interact, _palette
 from ._context import POOL, Context
 from ._parts import Chart, Html, Prose, counts_phrase, plural, render, short, stepped_colourscale
+from .recommendations import page_href
 
 
 def coded(ctx: Context) -> pd.DataFrame:
@@ -90,8 +91,9 @@ def heatmap(ctx: Context) -> Chart:
     z = scores(ctx).loc[order]
 
     def hover(rec: int, actor: str) -> list[str]:
+        href = page_href(rec)
         if (rec, actor) not in cells.index:
-            return ["No position recorded", "", "", plot(ctx.rec_label(rec))]
+            return ["No position recorded", "", "", plot(ctx.rec_label(rec)), href]
         row = cells.loc[(rec, actor)]
         source = (
             f"{len(ctx.pooled)} councils' own documents"
@@ -99,7 +101,13 @@ def heatmap(ctx: Context) -> Chart:
             else plot(ctx.cite(row["source_id"]))
         )
         label = ctx.stance_label.get(row["stance"], row["stance"])
-        return [plot(label), plot_wrapped(row["quote"], 70, 8), source, plot(ctx.rec_label(rec))]
+        return [
+            plot(label),
+            plot_wrapped(row["quote"], 70, 8),
+            source,
+            plot(ctx.rec_label(rec)),
+            href,
+        ]
 
     codes = ctx.stances.sort_values("score")["stance"].astype(str).tolist()
     low, high = min(ctx.stance_score.values()), max(ctx.stance_score.values())
@@ -118,7 +126,7 @@ def heatmap(ctx: Context) -> Chart:
             xgap=2,
             ygap=2,
             hovertemplate="<b>%{customdata[3]}</b><br>%{x}: %{customdata[0]}<br>%{customdata[1]}"
-            "<br><i>%{customdata[2]}</i><extra></extra>",
+            "<br><i>%{customdata[2]}</i><br>" + _interact.LINK_HINT + "<extra></extra>",
             showscale=False,
         )
     )
@@ -132,6 +140,11 @@ def heatmap(ctx: Context) -> Chart:
             "categoryorder": "array",
             "categoryarray": rows,
             "automargin": True,
+            # Each row's name links to the recommendation's page; the labels are tied to the
+            # rows' values, so they follow the rows when the menu reorders them.
+            "tickmode": "array",
+            "tickvals": rows,
+            "ticktext": [_interact.rec_link(rec, axis[rec]) for rec in order],
         },
         updatemenus=[
             {
@@ -161,6 +174,14 @@ def heatmap(ctx: Context) -> Chart:
             }
         ],
     )
+    # On a phone the column names turn to fit and rise into the space the menu sat in: the menu
+    # goes higher, above them.
+    _interact.ask(
+        fig,
+        links=True,
+        narrow={"layout": {"margin.t": 125, "updatemenus[0].pad.b": 85}},
+        wide={"layout": {"margin.t": 70, "updatemenus[0].pad.b": 40}},
+    )
     names = ", ".join(ctx.actor_name[a] for a in shown)
     return Chart(
         fig,
@@ -168,7 +189,10 @@ def heatmap(ctx: Context) -> Chart:
         f"Stance of {len(shown)} actors ({names}) on {len(rows)} recommendations, scored from"
         f" {low:+d} ({ctx.stance_label[codes[0]].lower()}) to {high:+d}"
         f" ({ctx.stance_label[codes[-1]].lower()}); the same data, with every quote, is in the"
-        " tables on the Recommendations page.",
+        " tables on the Recommendations page. Click a cell or a row's name to open the"
+        " recommendation's page; on a touch screen, a first tap on a cell shows its quote and a"
+        " second tap opens the page.",
+        script=_interact.behaviour(),
     )
 
 
