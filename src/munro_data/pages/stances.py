@@ -88,7 +88,7 @@ def heatmap(ctx: Context) -> Chart:
     shown = columns(ctx)
     order = ctx.recs_in_theme_order
     axis = {rec: plot(short(ctx.rec_label(rec))) for rec in order}
-    z = scores(ctx).loc[order]
+    table = scores(ctx)
 
     def hover(rec: int, actor: str) -> list[str]:
         href = page_href(rec)
@@ -111,14 +111,37 @@ def heatmap(ctx: Context) -> Chart:
 
     codes = ctx.stances.sort_values("score")["stance"].astype(str).tolist()
     low, high = min(ctx.stance_score.values()), max(ctx.stance_score.values())
-    rows = [axis[rec] for rec in order]
+
+    def rows_in(recs: list[int]) -> dict:
+        # The menu reorders the rows by reordering the data itself: plotly colours a cell's
+        # text for the cell that held its place before a reorder of the axis alone.
+        z = table.loc[recs].to_numpy(dtype=float, na_value=float("nan"))
+        return {
+            "z": [[None if pd.isna(v) else v for v in row] for row in z],
+            "y": [axis[rec] for rec in recs],
+            "customdata": [[hover(rec, a) for a in shown] for rec in recs],
+            "text": [[_score_text(v) for v in row] for row in z],
+        }
+
+    def menu_item(label: str, recs: list[int]) -> dict:
+        data = rows_in(recs)
+        ticks = {
+            "yaxis.categoryarray": data["y"],
+            "yaxis.tickvals": data["y"],
+            "yaxis.ticktext": [_interact.rec_link(rec, axis[rec]) for rec in recs],
+        }
+        return {
+            "label": label,
+            "method": "update",
+            "args": [{key: [value] for key, value in data.items()}, ticks],
+        }
+
+    first = rows_in(order)
+    rows = first["y"]
     fig = go.Figure(
         go.Heatmap(
-            z=z.to_numpy(dtype=float, na_value=float("nan")),
+            **first,
             x=[plot(ctx.actor_name[a]) for a in shown],
-            y=rows,
-            customdata=[[hover(rec, a) for a in shown] for rec in order],
-            text=[[_score_text(v) for v in row] for row in z.to_numpy()],
             texttemplate="%{text}",
             zmin=low - 0.5,
             zmax=high + 0.5,
@@ -158,18 +181,8 @@ def heatmap(ctx: Context) -> Chart:
                 "pad": {"b": 40, "r": 10},
                 "showactive": True,
                 "buttons": [
-                    {
-                        "label": "Rows by theme",
-                        "method": "relayout",
-                        "args": [{"yaxis.categoryarray": rows}],
-                    },
-                    {
-                        "label": "Rows by disagreement",
-                        "method": "relayout",
-                        "args": [
-                            {"yaxis.categoryarray": [axis[r] for r in rows_by_disagreement(ctx)]}
-                        ],
-                    },
+                    menu_item("Rows by theme", order),
+                    menu_item("Rows by disagreement", rows_by_disagreement(ctx)),
                 ],
             }
         ],

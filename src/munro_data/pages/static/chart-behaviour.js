@@ -31,15 +31,9 @@
     return Array.isArray(value) ? value.map(function (v) { return mapDeep(v, fn); }) : fn(value);
   }
 
-  function fit(gd, meta) {
-    const narrow = gd.clientWidth > 0 && gd.clientWidth < meta.narrow.below;
-    // Drawn wide, a chart already has its wide layout.
-    if (narrow === (gd._munroNarrow || false)) { gd._munroNarrow = narrow; return; }
-    gd._munroNarrow = narrow;
-    const want = narrow ? meta.narrow : meta.wide;
+  function apply(gd, want, narrow) {
     const data = Object.assign({}, want.data || {});
     const traces = want.traces || gd.data.map(function (_, i) { return i; });
-    if (!gd._munroHover) gd._munroHover = gd.data.map(function (t) { return t.customdata; });
     if (gd._munroHover.some(Boolean)) {
       data.customdata = traces.map(function (i) {
         const own = gd._munroHover[i];
@@ -52,7 +46,29 @@
       const box = gd.style.height === "100%" && gd.parentElement ? gd.parentElement : gd;
       box.style.height = want.layout.height + "px";
     }
-    window.Plotly.update(gd, data, want.layout || {}, traces);
+    gd._munroBusy = true;
+    return window.Plotly.update(gd, data, want.layout || {}, traces).then(function () {
+      gd._munroBusy = false;
+    });
+  }
+
+  function fit(gd, meta) {
+    const narrow = gd.clientWidth > 0 && gd.clientWidth < meta.narrow.below;
+    if (!gd._munroHover) gd._munroHover = gd.data.map(function (t) { return t.customdata; });
+    // Drawn wide, a chart already has its wide layout.
+    if (narrow === (gd._munroNarrow || false)) { gd._munroNarrow = narrow; return; }
+    gd._munroNarrow = narrow;
+    apply(gd, narrow ? meta.narrow : meta.wide, narrow);
+  }
+
+  // A menu that replaces the data (the heatmap's row order) brings the wide hover texts: keep
+  // them as the chart's own, and wrap them again on a narrow screen.
+  function follow(gd, meta) {
+    gd.on("plotly_update", function () {
+      if (gd._munroBusy) return;
+      gd._munroHover = gd.data.map(function (t) { return t.customdata; });
+      if (gd._munroNarrow) apply(gd, { data: {}, traces: meta.narrow.traces }, true);
+    });
   }
 
   function hrefOf(point) {
@@ -84,6 +100,7 @@
     if (meta.links) link(gd);
     if (meta.narrow) {
       fit(gd, meta);
+      follow(gd, meta);
       let timer = null;
       window.addEventListener("resize", function () {
         clearTimeout(timer);
