@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pandas as pd
 import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS
 from conftest import copy_project, read_rows, write_rows
@@ -696,5 +697,146 @@ def test_phone_text_never_overlaps_and_nothing_leaves_the_screen(
         assert overflow <= 0, f"{page.output} scrolls sideways by {overflow}px on a phone"
         beyond = p.evaluate(_BEYOND_THE_RIGHT_EDGE)
         assert beyond == [], f"{page.output}: past the right edge: {beyond}"
+    finally:
+        seen.page.context.close()
+
+
+# Where a chart draws a point, in the viewport: plotly's own axes turn data into pixels.
+_POINT_AT = """
+([id, x, y]) => {
+  const gd = document.getElementById(id);
+  const box = gd.getBoundingClientRect();
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  return {x: box.left + xa._offset + xa.d2p(x), y: box.top + ya._offset + ya.d2p(y)};
+}
+"""
+
+
+def _a_mark(ctx, chart_id: str) -> tuple[str, str, int]:
+    """A point of the chart to click (its x and y values) and the recommendation it is on."""
+    if chart_id == "fig-commitments":
+        trace = next(t for t in timeline.commitments_chart(ctx).figure.data if t.type == "bar")
+        middle = pd.Timestamp(trace.base[0]) + pd.Timedelta(milliseconds=trace.x[0] / 2)
+        return middle.strftime("%Y-%m-%d"), trace.y[0], int(trace.customdata[0][-1][4:6])
+    fig = (stances.heatmap if chart_id == "fig-stance-heatmap" else timeline.status_grid)(ctx)
+    trace = fig.figure.data[0]
+    # The second row and the first column: any cell, not the corner.
+    return trace.x[0], trace.y[1], int(trace.customdata[1][0][-1][4:6])
+
+
+def _chart_in_view(page, chart_id: str, x, y) -> dict:
+    page.evaluate("id => document.getElementById(id).scrollIntoView({block: 'center'})", chart_id)
+    page.wait_for_timeout(200)
+    at = page.evaluate(_POINT_AT, [chart_id, x, y])
+    # Centred on the point, so that no fixed navbar lies over it.
+    page.evaluate("dy => window.scrollBy(0, dy)", at["y"] - page.viewport_size["height"] / 2)
+    page.wait_for_timeout(300)
+    return page.evaluate(_POINT_AT, [chart_id, x, y])
+
+
+CLICKABLE = ["fig-stance-heatmap", "fig-status-by-report", "fig-commitments"]
+CHART_PAGE = {
+    "fig-stance-heatmap": "notebooks/02-stances.html",
+    "fig-status-by-report": "notebooks/03-timeline.html",
+    "fig-commitments": "notebooks/03-timeline.html",
+}
+
+
+@pytest.mark.parametrize("chart_id", CLICKABLE)
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_clicking_a_mark_or_a_row_name_opens_its_recommendation(
+    browser, request, ctx, renderer, chart_id
+) -> None:
+    """With a mouse, a click on a cell or bar opens its recommendation's page, and so does a
+    click on a row's name (a link in the axis)."""
+    base = served(request, renderer)
+    x, y, rec = _a_mark(ctx, chart_id)
+    target = recommendations.page_href(rec)
+    seen = visit(browser, base + CHART_PAGE[chart_id])
+    try:
+        page = seen.page
+        at = _chart_in_view(page, chart_id, x, y)
+        page.mouse.click(at["x"], at["y"])
+        page.wait_for_url(f"**/notebooks/{target}", timeout=10_000)
+        assert seen.errors == []
+    finally:
+        seen.page.context.close()
+    seen = visit(browser, base + CHART_PAGE[chart_id])
+    try:
+        page = seen.page
+        link = page.locator(f'#{chart_id} .yaxislayer-above a[*|href="{target}"]').first
+        link.evaluate("a => a.scrollIntoView({block: 'center'})")
+        # At the link's middle, as a reader clicks (Playwright's own click refuses an SVG link
+        # inside a text whose drawing has no pointer events, though the browser hits the link).
+        box = link.bounding_box()
+        assert page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).closest('a') !== null",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        ), f"{chart_id}: the link to {target} is covered"
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url(f"**/notebooks/{target}", timeout=10_000)
+        assert seen.errors == []
+    finally:
+        seen.page.context.close()
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_on_a_touch_screen_a_first_tap_shows_the_label_and_a_second_opens(
+    browser, request, ctx, renderer
+) -> None:
+    x, y, rec = _a_mark(ctx, "fig-stance-heatmap")
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        url = served(request, renderer) + CHART_PAGE["fig-stance-heatmap"]
+        page.goto(url, wait_until="load")
+        chart = page.query_selector("#fig-stance-heatmap")
+        chart.scroll_into_view_if_needed()
+        chart.wait_for_selector(".main-svg", state="attached", timeout=15_000)
+        at = _chart_in_view(page, "fig-stance-heatmap", x, y)
+        page.touchscreen.tap(at["x"], at["y"])
+        page.wait_for_timeout(400)
+        assert page.url == url
+        hover = chart.query_selector(".hoverlayer").text_content()
+        assert hover.startswith(f"{rec}.") and "tap again" in hover, hover
+        page.touchscreen.tap(at["x"], at["y"])
+        page.wait_for_url(f"**/notebooks/{recommendations.page_href(rec)}", timeout=10_000)
+    finally:
+        context.close()
+
+
+_LABEL_FILLS = """
+id => {
+  const fills = {};
+  document.querySelectorAll(`#${id} .heatmap-label text`).forEach(t => {
+    (fills[t.textContent] = fills[t.textContent] || new Set()).add(getComputedStyle(t).fill);
+  });
+  return Object.fromEntries(Object.entries(fills).map(([k, v]) => [k, [...v].sort()]));
+}
+"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_heatmap_text_keeps_its_colour_when_rows_are_reordered(
+    browser, request, renderer, viewport
+) -> None:
+    """A cell's text is the score, so every text of one score has one colour (white on the dark
+    fills, dark on the pale), before and after the menu reorders the rows."""
+    seen = visit(browser, served(request, renderer) + CHART_PAGE["fig-stance-heatmap"], viewport)
+    try:
+        page = seen.page
+        before = page.evaluate(_LABEL_FILLS, "fig-stance-heatmap")
+        assert all(len(fills) == 1 for fills in before.values()), before
+        assert len({f[0] for f in before.values()}) == 2, before  # Both light and dark text.
+        menu = page.locator("#fig-stance-heatmap .updatemenu-header-group")
+        menu.scroll_into_view_if_needed()
+        menu.click()
+        page.locator("#fig-stance-heatmap .updatemenu-dropdown-button").nth(1).click()
+        page.wait_for_timeout(500)
+        header = page.locator("#fig-stance-heatmap .updatemenu-header-group").text_content()
+        assert "disagreement" in header
+        after = page.evaluate(_LABEL_FILLS, "fig-stance-heatmap")
+        assert after == before
     finally:
         seen.page.context.close()
