@@ -799,6 +799,8 @@ def test_on_a_touch_screen_a_first_tap_shows_the_label_and_a_second_opens(
         assert page.url == url
         hover = chart.query_selector(".hoverlayer").text_content()
         assert hover.startswith(f"{rec}.") and "tap again" in hover, hover
+        label = chart.query_selector(".hoverlayer .hovertext").bounding_box()
+        assert label["x"] >= 0 and label["x"] + label["width"] <= PHONE["width"], label
         page.touchscreen.tap(at["x"], at["y"])
         page.wait_for_url(f"**/notebooks/{recommendations.page_href(rec)}", timeout=10_000)
     finally:

@@ -122,7 +122,10 @@ def status_chart(ctx: Context) -> Chart | None:
             marker_color=_palette.fill(_palette.STATUS, code),
             marker_line={"color": _palette.BAR_LINE, "width": 0.5},
             customdata=[", ".join(map(str, v)) if isinstance(v, list) else "" for v in by_theme],
-            hovertemplate=f"{label}: %{{x}} (recommendations %{{customdata}})<extra>%{{y}}</extra>",
+            # The theme in the label itself: plotly puts an <extra> box beside the label, which
+            # on a phone falls off the screen's edge.
+            hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x}} (recommendations %{{customdata}})"
+            "<extra></extra>",
         )
     fig.update_layout(
         barmode="stack",

@@ -240,7 +240,8 @@ def view_as_of(ctx: Context) -> Chart:
                 marker_line={"color": _palette.BAR_LINE, "width": 0.5},
                 visible=column == report_columns[-1],
                 legendgroup=code,
-                hovertemplate=f"{label}: %{{x}}<extra>%{{y}}</extra>",
+                # The theme in the label itself: the <extra> box beside it fell off a phone.
+                hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x}}<extra></extra>",
             )
     buttons = [
         {
