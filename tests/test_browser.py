@@ -842,3 +842,48 @@ def test_heatmap_text_keeps_its_colour_when_rows_are_reordered(
         assert after == before
     finally:
         seen.page.context.close()
+
+
+_TOOLBAR_AND_MENUS = """
+chart => {
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const bar = chart.querySelector(".modebar-container");
+  const shown = bar && getComputedStyle(bar).display !== "none" && chart.querySelector(".modebar");
+  return {
+    toolbar: shown ? box(chart.querySelector(".modebar")) : null,
+    menus: Array.from(chart.querySelectorAll(".updatemenu-header-group")).map(box),
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 800, 610, 375])
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_chart_toolbar_never_covers_a_menu(browser, request, renderer, width) -> None:
+    """The toolbar plotly shows over a chart under the pointer lies clear of the chart's menus,
+    at every width (on a phone there is none)."""
+    for page_name in ("notebooks/02-stances.html", "notebooks/03-timeline.html"):
+        seen = visit(
+            browser, served(request, renderer) + page_name, {"width": width, "height": 900}
+        )
+        try:
+            for chart in seen.page.query_selector_all(".plotly-graph-div"):
+                if not chart.query_selector(".updatemenu-header-group"):
+                    continue
+                chart.scroll_into_view_if_needed()
+                chart.hover()
+                seen.page.wait_for_timeout(200)
+                found = chart.evaluate(_TOOLBAR_AND_MENUS)
+                bar = found["toolbar"]
+                if width <= 600:
+                    assert bar is None, f"{page_name}: a toolbar on a phone"
+                for menu in found["menus"] if bar else []:
+                    apart = (
+                        bar[2] <= menu[0]
+                        or menu[2] <= bar[0]
+                        or bar[3] <= menu[1]
+                        or menu[3] <= bar[1]
+                    )
+                    assert apart, (page_name, chart.get_attribute("id"), bar, menu)
+        finally:
+            seen.page.context.close()

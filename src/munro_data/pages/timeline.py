@@ -264,10 +264,12 @@ def view_as_of(ctx: Context) -> Chart:
             {
                 "buttons": buttons,
                 "active": len(report_columns) - 1,
-                # Above the bars' right end: from the left it ran off a phone's screen.
-                "x": 1,
+                # Above the bars' left end, clear of the toolbar at the top right; on a phone,
+                # where there is no toolbar, above their right end (from the left it ran off the
+                # screen).
+                "x": 0,
                 "y": 1,
-                "xanchor": "right",
+                "xanchor": "left",
                 "yanchor": "bottom",
                 "pad": {"b": 8},
                 "direction": "down",
@@ -278,8 +280,20 @@ def view_as_of(ctx: Context) -> Chart:
     # the bars' room.
     _interact.ask(
         fig,
-        narrow={"layout": {"height": 330 + 60 * len(themes)}},
-        wide={"layout": {"height": 160 + 50 * len(themes)}},
+        narrow={
+            "layout": {
+                "height": 330 + 60 * len(themes),
+                "updatemenus[0].x": 1,
+                "updatemenus[0].xanchor": "right",
+            }
+        },
+        wide={
+            "layout": {
+                "height": 160 + 50 * len(themes),
+                "updatemenus[0].x": 0,
+                "updatemenus[0].xanchor": "left",
+            }
+        },
     )
     return Chart(
         fig,

@@ -54,6 +54,8 @@
 
   function fit(gd, meta) {
     const narrow = gd.clientWidth > 0 && gd.clientWidth < meta.narrow.below;
+    // A narrow chart has no toolbar (site.css): its menus may sit where the toolbar would.
+    gd.classList.toggle("munro-narrow", narrow);
     if (!gd._munroHover) gd._munroHover = gd.data.map(function (t) { return t.customdata; });
     // Drawn wide, a chart already has its wide layout.
     if (narrow === (gd._munroNarrow || false)) { gd._munroNarrow = narrow; return; }
