@@ -113,9 +113,7 @@ def status_chart(ctx: Context) -> Chart | None:
         label = plot(ctx.status_text(code))
         by_theme = part.groupby("theme")["rec_id"].agg(list).reindex(themes)
         fig.add_bar(
-            # Themes' names in short lines: on a phone a long name beside the bars would leave
-            # them no room, and be cut at the screen's edge.
-            y=[plot_wrapped(t, 22) for t in by_theme.index],
+            y=[plot(t) for t in by_theme.index],
             x=[len(v) if isinstance(v, list) else 0 for v in by_theme],
             orientation="h",
             name=label,
@@ -129,20 +127,30 @@ def status_chart(ctx: Context) -> Chart | None:
         )
     fig.update_layout(
         barmode="stack",
-        # Room for each theme's name in up to four short lines (the page's phone layout adds
-        # room for the legend's five rows there).
-        height=160 + 50 * len(themes),
+        height=340,
         margin={"l": 10, "r": 10, "t": 20, "b": 40},
         xaxis={"title": "Recommendations", "dtick": 1},
-        yaxis={"automargin": True, "autorange": "reversed"},
+        yaxis={
+            "automargin": True,
+            "autorange": "reversed",
+            "tickmode": "array",
+            "tickvals": [plot(t) for t in themes],
+            "ticktext": [plot(t) for t in themes],
+        },
         legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
     )
-    # On a phone the names take more lines and the legend five rows: the chart grows to keep
-    # the bars' room.
+    # On a phone the themes' names go in short lines (a long name beside the bars would leave
+    # them no room, and be cut at the screen's edge) and the legend takes five rows: the chart
+    # grows to keep the bars' room.
     _interact.ask(
         fig,
-        narrow={"layout": {"height": 330 + 60 * len(themes)}},
-        wide={"layout": {"height": 160 + 50 * len(themes)}},
+        narrow={
+            "layout": {
+                "yaxis.ticktext": [plot_wrapped(t, 22) for t in themes],
+                "height": 330 + 60 * len(themes),
+            }
+        },
+        wide={"layout": {"yaxis.ticktext": [plot(t) for t in themes], "height": 340}},
     )
     counts = snap["status"].value_counts()
     return Chart(

@@ -231,8 +231,7 @@ def view_as_of(ctx: Context) -> Chart:
             traces[column].append(len(fig.data))
             label = plot(ctx.status_text(code))
             fig.add_bar(
-                # In short lines: a long name beside the bars leaves a phone no room for them.
-                y=[plot_wrapped(t, 22) for t in counts.index],
+                y=[plot(t) for t in counts.index],
                 x=counts.values,
                 orientation="h",
                 name=label,
@@ -253,12 +252,16 @@ def view_as_of(ctx: Context) -> Chart:
     ]
     fig.update_layout(
         barmode="stack",
-        # Room for each theme's name in up to four short lines (the page's phone layout adds
-        # room for the legend's five rows there).
-        height=160 + 50 * len(themes),
+        height=360,
         margin={"l": 10, "r": 10, "t": 50, "b": 40},
         xaxis={"title": "Recommendations", "dtick": 1},
-        yaxis={"automargin": True, "autorange": "reversed"},
+        yaxis={
+            "automargin": True,
+            "autorange": "reversed",
+            "tickmode": "array",
+            "tickvals": [plot(t) for t in themes],
+            "ticktext": [plot(t) for t in themes],
+        },
         legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
         updatemenus=[
             {
@@ -276,12 +279,14 @@ def view_as_of(ctx: Context) -> Chart:
             }
         ],
     )
-    # On a phone the names take more lines and the legend five rows: the chart grows to keep
-    # the bars' room.
+    # On a phone the themes' names go in short lines (a long name beside the bars would leave
+    # them no room, and be cut at the screen's edge) and the legend takes five rows: the chart
+    # grows to keep the bars' room.
     _interact.ask(
         fig,
         narrow={
             "layout": {
+                "yaxis.ticktext": [plot_wrapped(t, 22) for t in themes],
                 "height": 330 + 60 * len(themes),
                 "updatemenus[0].x": 1,
                 "updatemenus[0].xanchor": "right",
@@ -289,7 +294,8 @@ def view_as_of(ctx: Context) -> Chart:
         },
         wide={
             "layout": {
-                "height": 160 + 50 * len(themes),
+                "yaxis.ticktext": [plot(t) for t in themes],
+                "height": 360,
                 "updatemenus[0].x": 0,
                 "updatemenus[0].xanchor": "left",
             }
