@@ -35,15 +35,16 @@ def ask(
     links: bool = False,
     narrow: dict | None = None,
     wide: dict | None = None,
+    below: int = NARROW,
 ) -> None:
     """Write what the chart asks of ``chart-behaviour.js`` into its ``layout.meta``.
 
     ``narrow`` and ``wide`` are each ``{"data": ..., "layout": ..., "traces": ...}`` as
-    ``Plotly.update`` takes them: the first applied below :data:`NARROW` px, the second when
-    the chart is wide again (it undoes the first).
+    ``Plotly.update`` takes them: the first applied when the chart is narrower than ``below``
+    px, the second when it is wide again (it undoes the first).
     """
     meta: dict = {"links": links}
     if narrow is not None:
-        meta["narrow"] = {"below": NARROW, **narrow}
+        meta["narrow"] = {"below": below, **narrow}
         meta["wide"] = wide or {}
     fig.update_layout(meta=meta)

@@ -281,9 +281,11 @@ def view_as_of(ctx: Context) -> Chart:
     )
     # On a phone the themes' names go in short lines (a long name beside the bars would leave
     # them no room, and be cut at the screen's edge) and the legend takes five rows: the chart
-    # grows to keep the bars' room.
+    # grows to keep the bars' room. Up to a tablet's width: there the names at full length push
+    # the menu under the toolbar, which the narrow layout does without.
     _interact.ask(
         fig,
+        below=900,
         narrow={
             "layout": {
                 "yaxis.ticktext": [plot_wrapped(t, 22) for t in themes],
