@@ -611,7 +611,7 @@ _CHART_TEXT_CLASHES = """
       if (!box.width || !box.height || !m) return;
       const at = (x, y) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f];
       quads.push({
-        chart: chart.id, text, el,
+        chart: chart.id, text, el, edges: chart.getBoundingClientRect(),
         points: [at(box.x, box.y), at(box.x + box.width, box.y),
                  at(box.x + box.width, box.y + box.height), at(box.x, box.y + box.height)],
       });
@@ -645,6 +645,9 @@ _CHART_TEXT_CLASHES = """
     const xs = quads[i].points.map(p => p[0]);
     if (Math.min(...xs) < -1 || Math.max(...xs) > window.innerWidth + 1)
       clashes.push(`${quads[i].chart}: "${quads[i].text}" outside the screen`);
+    const edges = quads[i].edges;
+    if (edges && (Math.min(...xs) < edges.left - 1 || Math.max(...xs) > edges.right + 1))
+      clashes.push(`${quads[i].chart}: "${quads[i].text}" cut at the chart's edge`);
     for (let j = i + 1; j < quads.length; j++) {
       const [p, q] = [quads[i], quads[j]];
       if (p.chart === q.chart && !inside(p, q) && !inside(q, p) && !(p.control && q.control)

@@ -409,7 +409,7 @@ def commitments_chart(ctx: Context) -> Chart:
     # year on page), and the bars get the whole width.
     above = [
         {
-            "text": _interact.rec_link(c.rec_id, plot(short(f"{c.rec_id}. {c.description}", 62))),
+            "text": _interact.rec_link(c.rec_id, plot(short(f"{c.rec_id}. {c.description}", 54))),
             "x": 0,
             "xref": "paper",
             "xanchor": "left",
