@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pandas as pd
 import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS
 from conftest import copy_project, read_rows, write_rows
@@ -613,3 +614,307 @@ def test_charts_never_scrolled_to_are_printed(browser, server, chart_page) -> No
         assert drawn == charts, f"{charts - drawn} chart(s) of {chart_page} print blank"
     finally:
         context.close()
+
+
+# Every chart's text, as drawn: each SVG text element's box, turned as the text is (rotated
+# headers), in the viewport's coordinates. Two boxes overlap when they share more than a pixel
+# along every axis that could separate them (the separating axis test for convex shapes).
+_CHART_TEXT_CLASHES = """
+() => {
+  const quads = [];
+  const shown = el => {
+    for (let e = el; e && e.nodeType === 1; e = e.parentNode) {
+      const style = getComputedStyle(e);
+      if (style.display === "none" || style.visibility === "hidden" || style.opacity === "0")
+        return false;
+    }
+    return true;
+  };
+  document.querySelectorAll(".js-plotly-plot").forEach(chart => {
+    chart.querySelectorAll("svg text").forEach(el => {
+      const text = el.textContent.trim();
+      if (!text || !shown(el) || el.closest(".hoverlayer")) return;
+      const box = el.getBBox();
+      const m = el.getScreenCTM();
+      if (!box.width || !box.height || !m) return;
+      const at = (x, y) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f];
+      quads.push({
+        chart: chart.id, text, el, edges: chart.getBoundingClientRect(),
+        points: [at(box.x, box.y), at(box.x + box.width, box.y),
+                 at(box.x + box.width, box.y + box.height), at(box.x, box.y + box.height)],
+      });
+    });
+    // A chart's menus are controls: no text may lie under them.
+    chart.querySelectorAll(".updatemenu-header-group, .updatemenu-button").forEach(el => {
+      const r = el.getBoundingClientRect();
+      if (!r.width || !shown(el)) return;
+      quads.push({
+        chart: chart.id, text: `menu "${el.textContent.trim()}"`, control: el,
+        points: [[r.left, r.top], [r.right, r.top], [r.right, r.bottom], [r.left, r.bottom]],
+      });
+    });
+  });
+  const inside = (q, p) => p.control && p.control.contains(q.el);
+  const axes = q => [0, 1].map(i => {
+    const [a, b] = [q.points[i], q.points[i + 1]];
+    const len = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    return [-(b[1] - a[1]) / len, (b[0] - a[0]) / len];
+  });
+  const span = (q, axis) => {
+    const d = q.points.map(p => p[0] * axis[0] + p[1] * axis[1]);
+    return [Math.min(...d), Math.max(...d)];
+  };
+  const overlap = (p, q) => Math.min(...[...axes(p), ...axes(q)].map(axis => {
+    const [a, b] = [span(p, axis), span(q, axis)];
+    return Math.min(a[1], b[1]) - Math.max(a[0], b[0]);
+  }));
+  const clashes = [];
+  for (let i = 0; i < quads.length; i++) {
+    const xs = quads[i].points.map(p => p[0]);
+    if (Math.min(...xs) < -1 || Math.max(...xs) > window.innerWidth + 1)
+      clashes.push(`${quads[i].chart}: "${quads[i].text}" outside the screen`);
+    const edges = quads[i].edges;
+    if (edges && (Math.min(...xs) < edges.left - 1 || Math.max(...xs) > edges.right + 1))
+      clashes.push(`${quads[i].chart}: "${quads[i].text}" cut at the chart's edge`);
+    for (let j = i + 1; j < quads.length; j++) {
+      const [p, q] = [quads[i], quads[j]];
+      if (p.chart === q.chart && !inside(p, q) && !inside(q, p) && !(p.control && q.control)
+          && overlap(p, q) > 1.5)
+        clashes.push(`${quads[i].chart}: "${quads[i].text}" overlaps "${quads[j].text}"`);
+    }
+  }
+  return clashes;
+}
+"""
+
+# Elements whose box reaches past the viewport's right edge, outside any box that scrolls (or
+# clips) sideways on purpose, and not hidden.
+_BEYOND_THE_RIGHT_EDGE = """
+() => {
+  const inBox = el => {
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      const x = getComputedStyle(e).overflowX;
+      if (x === "auto" || x === "scroll" || x === "hidden" || x === "clip") return true;
+    }
+    return false;
+  };
+  return Array.from(document.body.querySelectorAll("*")).filter(el => {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || r.right <= window.innerWidth + 1) return false;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.position === "fixed" && r.left >= window.innerWidth)
+      return false;
+    return !inBox(el);
+  }).map(el => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${el.className.baseVal ?? el.className}`
+    + ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`).slice(0, 10);
+}
+"""
+
+
+@pytest.mark.parametrize(("renderer", "page"), _pages_of_both())
+def test_phone_text_never_overlaps_and_nothing_leaves_the_screen(
+    browser, request, renderer, page
+) -> None:
+    """At 375 px: no two texts of a chart overlap, none is cut by the screen's edges, the page
+    does not scroll sideways and no element reaches past the right edge outside a scroll box."""
+    seen = visit(browser, served(request, renderer) + page.output, PHONE)
+    try:
+        p = seen.page
+        # Every chart drawn in view (visit() waited for each) and laid out at the phone's width.
+        p.wait_for_timeout(300)
+        clashes = p.evaluate(_CHART_TEXT_CLASHES)
+        assert clashes == [], f"{page.output}: " + "\n".join(clashes[:15])
+        overflow = p.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{page.output} scrolls sideways by {overflow}px on a phone"
+        beyond = p.evaluate(_BEYOND_THE_RIGHT_EDGE)
+        assert beyond == [], f"{page.output}: past the right edge: {beyond}"
+    finally:
+        seen.page.context.close()
+
+
+# Where a chart draws a point, in the viewport: plotly's own axes turn data into pixels.
+_POINT_AT = """
+([id, x, y]) => {
+  const gd = document.getElementById(id);
+  const box = gd.getBoundingClientRect();
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  return {x: box.left + xa._offset + xa.d2p(x), y: box.top + ya._offset + ya.d2p(y)};
+}
+"""
+
+
+def _a_mark(ctx, chart_id: str) -> tuple[str, str, int]:
+    """A point of the chart to click (its x and y values) and the recommendation it is on."""
+    if chart_id == "fig-commitments":
+        trace = next(t for t in timeline.commitments_chart(ctx).figure.data if t.type == "bar")
+        middle = pd.Timestamp(trace.base[0]) + pd.Timedelta(milliseconds=trace.x[0] / 2)
+        return middle.strftime("%Y-%m-%d"), trace.y[0], int(trace.customdata[0][-1][4:6])
+    fig = (stances.heatmap if chart_id == "fig-stance-heatmap" else timeline.status_grid)(ctx)
+    trace = fig.figure.data[0]
+    # The second row and the first column: any cell, not the corner.
+    return trace.x[0], trace.y[1], int(trace.customdata[1][0][-1][4:6])
+
+
+def _chart_in_view(page, chart_id: str, x, y) -> dict:
+    page.evaluate("id => document.getElementById(id).scrollIntoView({block: 'center'})", chart_id)
+    page.wait_for_timeout(200)
+    at = page.evaluate(_POINT_AT, [chart_id, x, y])
+    # Centred on the point, so that no fixed navbar lies over it.
+    page.evaluate("dy => window.scrollBy(0, dy)", at["y"] - page.viewport_size["height"] / 2)
+    page.wait_for_timeout(300)
+    return page.evaluate(_POINT_AT, [chart_id, x, y])
+
+
+CLICKABLE = ["fig-stance-heatmap", "fig-status-by-report", "fig-commitments"]
+CHART_PAGE = {
+    "fig-stance-heatmap": "notebooks/02-stances.html",
+    "fig-status-by-report": "notebooks/03-timeline.html",
+    "fig-commitments": "notebooks/03-timeline.html",
+}
+
+
+@pytest.mark.parametrize("chart_id", CLICKABLE)
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_clicking_a_mark_or_a_row_name_opens_its_recommendation(
+    browser, request, ctx, renderer, chart_id
+) -> None:
+    """With a mouse, a click on a cell or bar opens its recommendation's page, and so does a
+    click on a row's name (a link in the axis)."""
+    base = served(request, renderer)
+    x, y, rec = _a_mark(ctx, chart_id)
+    target = recommendations.page_href(rec)
+    seen = visit(browser, base + CHART_PAGE[chart_id])
+    try:
+        page = seen.page
+        at = _chart_in_view(page, chart_id, x, y)
+        page.mouse.click(at["x"], at["y"])
+        page.wait_for_url(f"**/notebooks/{target}", timeout=10_000)
+        assert seen.errors == []
+    finally:
+        seen.page.context.close()
+    seen = visit(browser, base + CHART_PAGE[chart_id])
+    try:
+        page = seen.page
+        link = page.locator(f'#{chart_id} .yaxislayer-above a[*|href="{target}"]').first
+        link.evaluate("a => a.scrollIntoView({block: 'center'})")
+        # At the link's middle, as a reader clicks (Playwright's own click refuses an SVG link
+        # inside a text whose drawing has no pointer events, though the browser hits the link).
+        box = link.bounding_box()
+        assert page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).closest('a') !== null",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        ), f"{chart_id}: the link to {target} is covered"
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url(f"**/notebooks/{target}", timeout=10_000)
+        assert seen.errors == []
+    finally:
+        seen.page.context.close()
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_on_a_touch_screen_a_first_tap_shows_the_label_and_a_second_opens(
+    browser, request, ctx, renderer
+) -> None:
+    x, y, rec = _a_mark(ctx, "fig-stance-heatmap")
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        url = served(request, renderer) + CHART_PAGE["fig-stance-heatmap"]
+        page.goto(url, wait_until="load")
+        chart = page.query_selector("#fig-stance-heatmap")
+        chart.scroll_into_view_if_needed()
+        chart.wait_for_selector(".main-svg", state="attached", timeout=15_000)
+        at = _chart_in_view(page, "fig-stance-heatmap", x, y)
+        page.touchscreen.tap(at["x"], at["y"])
+        page.wait_for_timeout(400)
+        assert page.url == url
+        hover = chart.query_selector(".hoverlayer").text_content()
+        assert hover.startswith(f"{rec}.") and "tap again" in hover, hover
+        label = chart.query_selector(".hoverlayer .hovertext").bounding_box()
+        assert label["x"] >= 0 and label["x"] + label["width"] <= PHONE["width"], label
+        page.touchscreen.tap(at["x"], at["y"])
+        page.wait_for_url(f"**/notebooks/{recommendations.page_href(rec)}", timeout=10_000)
+    finally:
+        context.close()
+
+
+_LABEL_FILLS = """
+id => {
+  const fills = {};
+  document.querySelectorAll(`#${id} .heatmap-label text`).forEach(t => {
+    (fills[t.textContent] = fills[t.textContent] || new Set()).add(getComputedStyle(t).fill);
+  });
+  return Object.fromEntries(Object.entries(fills).map(([k, v]) => [k, [...v].sort()]));
+}
+"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_heatmap_text_keeps_its_colour_when_rows_are_reordered(
+    browser, request, renderer, viewport
+) -> None:
+    """A cell's text is the score, so every text of one score has one colour (white on the dark
+    fills, dark on the pale), before and after the menu reorders the rows."""
+    seen = visit(browser, served(request, renderer) + CHART_PAGE["fig-stance-heatmap"], viewport)
+    try:
+        page = seen.page
+        before = page.evaluate(_LABEL_FILLS, "fig-stance-heatmap")
+        assert all(len(fills) == 1 for fills in before.values()), before
+        assert len({f[0] for f in before.values()}) == 2, before  # Both light and dark text.
+        menu = page.locator("#fig-stance-heatmap .updatemenu-header-group")
+        menu.scroll_into_view_if_needed()
+        menu.click()
+        page.locator("#fig-stance-heatmap .updatemenu-dropdown-button").nth(1).click()
+        page.wait_for_timeout(500)
+        header = page.locator("#fig-stance-heatmap .updatemenu-header-group").text_content()
+        assert "disagreement" in header
+        after = page.evaluate(_LABEL_FILLS, "fig-stance-heatmap")
+        assert after == before
+    finally:
+        seen.page.context.close()
+
+
+_TOOLBAR_AND_MENUS = """
+chart => {
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const bar = chart.querySelector(".modebar-container");
+  const shown = bar && getComputedStyle(bar).display !== "none" && chart.querySelector(".modebar");
+  return {
+    toolbar: shown ? box(chart.querySelector(".modebar")) : null,
+    menus: Array.from(chart.querySelectorAll(".updatemenu-header-group")).map(box),
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 800, 610, 375])
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_chart_toolbar_never_covers_a_menu(browser, request, renderer, width) -> None:
+    """The toolbar plotly shows over a chart under the pointer lies clear of the chart's menus,
+    at every width (on a phone there is none)."""
+    for page_name in ("notebooks/02-stances.html", "notebooks/03-timeline.html"):
+        seen = visit(
+            browser, served(request, renderer) + page_name, {"width": width, "height": 900}
+        )
+        try:
+            for chart in seen.page.query_selector_all(".plotly-graph-div"):
+                if not chart.query_selector(".updatemenu-header-group"):
+                    continue
+                chart.scroll_into_view_if_needed()
+                chart.hover()
+                seen.page.wait_for_timeout(200)
+                found = chart.evaluate(_TOOLBAR_AND_MENUS)
+                bar = found["toolbar"]
+                if width <= 600:
+                    assert bar is None, f"{page_name}: a toolbar on a phone"
+                for menu in found["menus"] if bar else []:
+                    apart = (
+                        bar[2] <= menu[0]
+                        or menu[2] <= bar[0]
+                        or bar[3] <= menu[1]
+                        or menu[3] <= bar[1]
+                    )
+                    assert apart, (page_name, chart.get_attribute("id"), bar, menu)
+        finally:
+            seen.page.context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -405,3 +406,81 @@ def test_the_status_strip_shows_each_reported_status_in_order(ctx) -> None:
         chips = [li.span.span.get_text() for li in strip.select("li")]
         expected = [ctx.status_text(s) for s in snap.sort_values("as_of")["status"]]
         assert chips == expected, rec
+
+
+def _rec_of(label: str) -> int:
+    """The recommendation a chart's row or hover title names ("12. Employer…" is 12)."""
+    return int(re.sub(r"<[^>]+>", "", label).split(".")[0])
+
+
+def test_heatmap_menu_reorders_the_data_with_its_labels(ctx) -> None:
+    """Each menu item carries the rows in its order, every cell with its own score, text and
+    link, so that plotly colours each label for the cell it is on."""
+    chart = stances.heatmap(ctx)
+    buttons = chart.figure.layout.updatemenus[0].buttons
+    orders = [ctx.recs_in_theme_order, stances.rows_by_disagreement(ctx)]
+    table = stances.scores(ctx)
+    for button, order in zip(buttons, orders, strict=True):
+        data, ticks = button.args
+        assert [_rec_of(y) for y in data["y"][0]] == order
+        assert ticks["yaxis.categoryarray"] == data["y"][0] == ticks["yaxis.tickvals"]
+        for rec, z, text, custom in zip(
+            order, data["z"][0], data["text"][0], data["customdata"][0], strict=True
+        ):
+            expected = table.loc[rec].tolist()
+            assert [None if pd.isna(v) else v for v in expected] == z
+            assert text == [stances._score_text(v) for v in expected]
+            assert {c[-1] for c in custom} == {recommendations.page_href(rec)}
+        links = ticks["yaxis.ticktext"]
+        assert [re.search(r'href="([^"]+)"', t).group(1) for t in links] == [
+            recommendations.page_href(rec) for rec in order
+        ]
+
+
+def test_chart_marks_link_to_their_recommendation(ctx) -> None:
+    """Every cell and bar carries its recommendation's page last in customdata, and every row's
+    name is a link to it (chart-behaviour.js opens it on a click)."""
+    heat = stances.heatmap(ctx).figure
+    grid = timeline.status_grid(ctx).figure
+    for fig in (heat, grid):
+        trace = fig.data[0]
+        for y, row in zip(trace.y, trace.customdata, strict=True):
+            assert {cell[-1] for cell in row} == {recommendations.page_href(_rec_of(y))}
+        for value, text in zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True):
+            assert f'href="{recommendations.page_href(_rec_of(value))}"' in text
+        assert fig.layout.meta["links"] is True
+    promises = timeline.commitments_chart(ctx).figure
+    for trace in promises.data:
+        for y, custom in zip(trace.y, trace.customdata, strict=True):
+            assert custom[-1] == recommendations.page_href(_rec_of(y))
+
+
+def test_phone_layouts_fit_a_phone(ctx) -> None:
+    """The narrow layouts' labels are short enough for a 375 px screen, and each undoes to the
+    wide one."""
+    grid = timeline.status_grid(ctx).figure
+    narrow, wide = grid.layout.meta["narrow"], grid.layout.meta["wide"]
+    assert set(narrow["layout"]) == set(wide["layout"])
+    words = [w for row in narrow["data"]["text"][0] for w in row]
+    assert len(words) == sum(len(row) for row in grid.data[0].z)
+    assert max(len(html.unescape(w)) for w in words) <= 14, words
+    for name in narrow["layout"]["yaxis.ticktext"]:
+        lines = [re.sub(r"<[^>]+>", "", line) for line in name.split("<br>")]
+        assert len(lines) <= 2 and max(len(html.unescape(line)) for line in lines) <= 21, lines
+    promises = timeline.commitments_chart(ctx).figure
+    above = promises.layout.meta["narrow"]["layout"]["annotations"]
+    assert len(above) == len(timeline.dated_commitments(ctx))
+    assert set(promises.layout.meta["narrow"]["layout"]) == set(
+        promises.layout.meta["wide"]["layout"]
+    )
+
+
+def test_charts_run_their_behaviour_script(ctx) -> None:
+    for chart in (
+        stances.heatmap(ctx),
+        timeline.status_grid(ctx),
+        timeline.commitments_chart(ctx),
+        timeline.view_as_of(ctx),
+    ):
+        html_ = chart.html()
+        assert "window.MUNRO_CHART" in html_ and f'MUNRO_CHART("{chart.div_id}")' in html_

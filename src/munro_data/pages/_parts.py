@@ -92,6 +92,8 @@ class Chart:
     figure: go.Figure
     div_id: str
     caption: str
+    # JavaScript run once the chart is drawn ("{plot_id}" stands for its id), e.g. click handlers.
+    script: str | None = None
 
     def html(self) -> str:
         self.figure.update_layout(font_family=FONT, template="plotly_white")
@@ -102,6 +104,7 @@ class Chart:
             div_id=self.div_id,
             config=PLOTLY_CONFIG,
             validate=True,
+            post_script=self.script,
         )
         return render(
             "figure.html.j2", div_id=self.div_id, chart=Markup(chart), caption=self.caption

@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from great_tables import GT
 
-from ..escape import md, plot, slug
-from . import _palette
+from ..escape import md, plot, plot_wrapped, slug
+from . import _interact, _palette
 from ._context import Context
 from ._parts import (
     Chart,
@@ -120,15 +120,37 @@ def status_chart(ctx: Context) -> Chart | None:
             marker_color=_palette.fill(_palette.STATUS, code),
             marker_line={"color": _palette.BAR_LINE, "width": 0.5},
             customdata=[", ".join(map(str, v)) if isinstance(v, list) else "" for v in by_theme],
-            hovertemplate=f"{label}: %{{x}} (recommendations %{{customdata}})<extra>%{{y}}</extra>",
+            # The theme in the label itself: plotly puts an <extra> box beside the label, which
+            # on a phone falls off the screen's edge.
+            hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x}} (recommendations %{{customdata}})"
+            "<extra></extra>",
         )
     fig.update_layout(
         barmode="stack",
         height=340,
         margin={"l": 10, "r": 10, "t": 20, "b": 40},
         xaxis={"title": "Recommendations", "dtick": 1},
-        yaxis={"automargin": True, "autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.25},
+        yaxis={
+            "automargin": True,
+            "autorange": "reversed",
+            "tickmode": "array",
+            "tickvals": [plot(t) for t in themes],
+            "ticktext": [plot(t) for t in themes],
+        },
+        legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
+    )
+    # On a phone the themes' names go in short lines (a long name beside the bars would leave
+    # them no room, and be cut at the screen's edge) and the legend takes five rows: the chart
+    # grows to keep the bars' room.
+    _interact.ask(
+        fig,
+        narrow={
+            "layout": {
+                "yaxis.ticktext": [plot_wrapped(t, 22) for t in themes],
+                "height": 330 + 60 * len(themes),
+            }
+        },
+        wide={"layout": {"yaxis.ticktext": [plot(t) for t in themes], "height": 340}},
     )
     counts = snap["status"].value_counts()
     return Chart(
@@ -137,6 +159,7 @@ def status_chart(ctx: Context) -> Chart | None:
         f"Status of the recommendations at {first['as_of']:%d %B %Y}, by theme, as"
         f" {ctx.actor_name[first['reported_by']]} reported it: "
         f"{counts_phrase(counts, ctx.status_label)}.",
+        script=_interact.behaviour(),
     )
 
 

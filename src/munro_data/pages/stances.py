@@ -6,9 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..escape import md, plot, plot_wrapped
-from . import _palette
+from . import _interact, _palette
 from ._context import POOL, Context
 from ._parts import Chart, Html, Prose, counts_phrase, plural, render, short, stepped_colourscale
+from .recommendations import page_href
 
 
 def coded(ctx: Context) -> pd.DataFrame:
@@ -87,11 +88,12 @@ def heatmap(ctx: Context) -> Chart:
     shown = columns(ctx)
     order = ctx.recs_in_theme_order
     axis = {rec: plot(short(ctx.rec_label(rec))) for rec in order}
-    z = scores(ctx).loc[order]
+    table = scores(ctx)
 
     def hover(rec: int, actor: str) -> list[str]:
+        href = page_href(rec)
         if (rec, actor) not in cells.index:
-            return ["No position recorded", "", "", plot(ctx.rec_label(rec))]
+            return ["No position recorded", "", "", plot(ctx.rec_label(rec)), href]
         row = cells.loc[(rec, actor)]
         source = (
             f"{len(ctx.pooled)} councils' own documents"
@@ -99,18 +101,47 @@ def heatmap(ctx: Context) -> Chart:
             else plot(ctx.cite(row["source_id"]))
         )
         label = ctx.stance_label.get(row["stance"], row["stance"])
-        return [plot(label), plot_wrapped(row["quote"], 70, 8), source, plot(ctx.rec_label(rec))]
+        return [
+            plot(label),
+            plot_wrapped(row["quote"], 70, 8),
+            source,
+            plot(ctx.rec_label(rec)),
+            href,
+        ]
 
     codes = ctx.stances.sort_values("score")["stance"].astype(str).tolist()
     low, high = min(ctx.stance_score.values()), max(ctx.stance_score.values())
-    rows = [axis[rec] for rec in order]
+
+    def rows_in(recs: list[int]) -> dict:
+        # The menu reorders the rows by reordering the data itself: plotly colours a cell's
+        # text for the cell that held its place before a reorder of the axis alone.
+        z = table.loc[recs].to_numpy(dtype=float, na_value=float("nan"))
+        return {
+            "z": [[None if pd.isna(v) else v for v in row] for row in z],
+            "y": [axis[rec] for rec in recs],
+            "customdata": [[hover(rec, a) for a in shown] for rec in recs],
+            "text": [[_score_text(v) for v in row] for row in z],
+        }
+
+    def menu_item(label: str, recs: list[int]) -> dict:
+        data = rows_in(recs)
+        ticks = {
+            "yaxis.categoryarray": data["y"],
+            "yaxis.tickvals": data["y"],
+            "yaxis.ticktext": [_interact.rec_link(rec, axis[rec]) for rec in recs],
+        }
+        return {
+            "label": label,
+            "method": "update",
+            "args": [{key: [value] for key, value in data.items()}, ticks],
+        }
+
+    first = rows_in(order)
+    rows = first["y"]
     fig = go.Figure(
         go.Heatmap(
-            z=z.to_numpy(dtype=float, na_value=float("nan")),
+            **first,
             x=[plot(ctx.actor_name[a]) for a in shown],
-            y=rows,
-            customdata=[[hover(rec, a) for a in shown] for rec in order],
-            text=[[_score_text(v) for v in row] for row in z.to_numpy()],
             texttemplate="%{text}",
             zmin=low - 0.5,
             zmax=high + 0.5,
@@ -118,7 +149,7 @@ def heatmap(ctx: Context) -> Chart:
             xgap=2,
             ygap=2,
             hovertemplate="<b>%{customdata[3]}</b><br>%{x}: %{customdata[0]}<br>%{customdata[1]}"
-            "<br><i>%{customdata[2]}</i><extra></extra>",
+            "<br><i>%{customdata[2]}</i><br>" + _interact.LINK_HINT + "<extra></extra>",
             showscale=False,
         )
     )
@@ -132,6 +163,11 @@ def heatmap(ctx: Context) -> Chart:
             "categoryorder": "array",
             "categoryarray": rows,
             "automargin": True,
+            # Each row's name links to the recommendation's page; the labels are tied to the
+            # rows' values, so they follow the rows when the menu reorders them.
+            "tickmode": "array",
+            "tickvals": rows,
+            "ticktext": [_interact.rec_link(rec, axis[rec]) for rec in order],
         },
         updatemenus=[
             {
@@ -145,21 +181,19 @@ def heatmap(ctx: Context) -> Chart:
                 "pad": {"b": 40, "r": 10},
                 "showactive": True,
                 "buttons": [
-                    {
-                        "label": "Rows by theme",
-                        "method": "relayout",
-                        "args": [{"yaxis.categoryarray": rows}],
-                    },
-                    {
-                        "label": "Rows by disagreement",
-                        "method": "relayout",
-                        "args": [
-                            {"yaxis.categoryarray": [axis[r] for r in rows_by_disagreement(ctx)]}
-                        ],
-                    },
+                    menu_item("Rows by theme", order),
+                    menu_item("Rows by disagreement", rows_by_disagreement(ctx)),
                 ],
             }
         ],
+    )
+    # On a phone the column names turn to fit and rise into the space the menu sat in: the menu
+    # goes higher, above them.
+    _interact.ask(
+        fig,
+        links=True,
+        narrow={"layout": {"margin.t": 125, "updatemenus[0].pad.b": 85}},
+        wide={"layout": {"margin.t": 70, "updatemenus[0].pad.b": 40}},
     )
     names = ", ".join(ctx.actor_name[a] for a in shown)
     return Chart(
@@ -168,7 +202,10 @@ def heatmap(ctx: Context) -> Chart:
         f"Stance of {len(shown)} actors ({names}) on {len(rows)} recommendations, scored from"
         f" {low:+d} ({ctx.stance_label[codes[0]].lower()}) to {high:+d}"
         f" ({ctx.stance_label[codes[-1]].lower()}); the same data, with every quote, is in the"
-        " tables on the Recommendations page.",
+        " tables on the Recommendations page. Click a cell or a row's name to open the"
+        " recommendation's page; on a touch screen, a first tap on a cell shows its quote and a"
+        " second tap opens the page.",
+        script=_interact.behaviour(),
     )
 
 

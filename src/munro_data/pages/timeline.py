@@ -3,13 +3,15 @@ against what was delivered."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 from great_tables import GT
 
 from .. import analysis
 from ..escape import md, plot, plot_wrapped
-from . import _palette
+from . import _interact, _palette
 from ._context import Context
 from ._parts import (
     Chart,
@@ -24,6 +26,7 @@ from ._parts import (
     short,
     stepped_colourscale,
 )
+from .recommendations import page_href
 
 
 def intro(ctx: Context) -> Prose:
@@ -66,6 +69,14 @@ def status_codes(ctx: Context) -> list[str]:
     return ctx.status_order(ctx.snapshots["known_status"])
 
 
+# A status in a word or two, for a phone's narrow cells; other codes keep their label.
+SHORT_STATUS = {
+    "partly_delivered": "Partly done",
+    "not_decided": "Undecided",
+    "not_reported": "\u2013",
+}
+
+
 def _cell_text(ctx: Context, entry: pd.Series) -> str:
     """A cell's words: the report's status, or the earlier one it leaves standing."""
     label = ctx.status_text(entry["known_status"])
@@ -74,32 +85,62 @@ def _cell_text(ctx: Context, entry: pd.Series) -> str:
     return f"{label} ({entry['known_as_of']:%b %Y})"
 
 
+def _short_cell_text(ctx: Context, entry: pd.Series) -> str:
+    """The same on a phone: a short word, in brackets when it is an earlier status standing."""
+    code = str(entry["known_status"])
+    label = SHORT_STATUS.get(code) or short(ctx.status_text(code), 12)
+    if entry["mentioned"] or pd.isna(entry["known_as_of"]):
+        return label
+    return f"({label})"
+
+
+def _short_heading(snap: pd.DataFrame, column: str, ctx: Context) -> str:
+    """A report's column heading in two short lines, for a phone."""
+    first = snap[snap["column"] == column].iloc[0]
+    if first["report"] == analysis.BASELINE:
+        return f"Response<br>{first['as_of']:%Y}"
+    return f"{first['as_of']:%b %Y}<br>{plot(short(ctx.actor_name[first['reported_by']], 12))}"
+
+
+def _two_lines(rec: int, label: str, width: int = 21) -> str:
+    """A recommendation's name in two short lines, each a link to its page."""
+    lines = textwrap.wrap(label, width)
+    if len(lines) > 2:
+        lines = [lines[0], short(" ".join(lines[1:]), width)]
+    return "<br>".join(_interact.rec_link(rec, plot(line)) for line in lines)
+
+
 def status_grid(ctx: Context) -> Chart:
     snap = snapshot_columns(ctx)
     report_columns = snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
     codes = status_codes(ctx)
     grid = snap.set_index(["rec_id", "column"])
     order = ctx.recs_in_theme_order
-    z, text, custom = [], [], []
+    z, text, narrow_text, custom = [], [], [], []
     for rec in order:
         entries = [grid.loc[(rec, column)] for column in report_columns]
         z.append([codes.index(e["known_status"]) for e in entries])
         text.append([plot(_cell_text(ctx, e)) for e in entries])
+        narrow_text.append([plot(_short_cell_text(ctx, e)) for e in entries])
         custom.append(
             [
                 [
                     plot_wrapped(e["detail"]),
                     plot_wrapped(e["quote"], lines=4),
                     plot(ctx.rec_label(rec)),
+                    plot(_cell_text(ctx, e)),
+                    page_href(rec),
                 ]
                 for e in entries
             ]
         )
+    rows = [plot(short(ctx.rec_label(rec))) for rec in order]
+    columns = [plot(c) for c in report_columns]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[plot(c) for c in report_columns],
-            y=[plot(short(ctx.rec_label(rec))) for rec in order],
+            x=columns,
+            y=rows,
             text=text,
             customdata=custom,
             texttemplate="%{text}",
@@ -110,16 +151,53 @@ def status_grid(ctx: Context) -> Chart:
             showscale=False,
             xgap=2,
             ygap=2,
-            hovertemplate="<b>%{customdata[2]}</b><br>%{x}: %{text}<br>%{customdata[0]}"
-            "<br><i>%{customdata[1]}</i><extra></extra>",
+            hovertemplate="<b>%{customdata[2]}</b><br>%{x}: %{customdata[3]}<br>%{customdata[0]}"
+            "<br><i>%{customdata[1]}</i><br>" + _interact.LINK_HINT + "<extra></extra>",
         )
     )
+    wide_rows = [_interact.rec_link(rec, row) for rec, row in zip(order, rows, strict=True)]
     fig.update_layout(
         height=110 + 34 * len(order),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"side": "top"},
-        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"side": "top", "tickmode": "array", "tickvals": columns, "ticktext": columns},
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "tickmode": "array",
+            "tickvals": rows,
+            "ticktext": wide_rows,
+        },
         hoverlabel={"align": "left"},
+    )
+    # On a phone: shorter names, two-line headings and a word or two per cell, so that every
+    # label fits its cell.
+    _interact.ask(
+        fig,
+        links=True,
+        narrow={
+            "data": {"text": [narrow_text], "textfont.size": 10},
+            "layout": {
+                "xaxis.ticktext": [_short_heading(snap, c, ctx) for c in report_columns],
+                "xaxis.tickangle": 0,
+                "xaxis.tickfont.size": 10,
+                "yaxis.ticktext": [_two_lines(rec, ctx.rec_label(rec)) for rec in order],
+                "yaxis.tickfont.size": 10,
+                "margin.t": 40,
+            },
+            "traces": [0],
+        },
+        wide={
+            "data": {"text": [text], "textfont.size": 11},
+            "layout": {
+                "xaxis.ticktext": columns,
+                "xaxis.tickangle": "auto",
+                "xaxis.tickfont.size": None,
+                "yaxis.ticktext": wide_rows,
+                "yaxis.tickfont.size": None,
+                "margin.t": 50,
+            },
+            "traces": [0],
+        },
     )
     return Chart(
         fig,
@@ -127,7 +205,10 @@ def status_grid(ctx: Context) -> Chart:
         "Status of each recommendation as reported at each date: the Government response,"
         " then each later report's national view; each cell names its status in words, and a"
         " cell whose report did not mention the recommendation gives the earlier status that"
-        " still stood, with its month.",
+        " still stood, with its month (on a narrow screen, in brackets). Click a cell or a"
+        " row's name to open the recommendation's page; on a touch screen, a first tap on a"
+        " cell shows its detail and a second tap opens the page.",
+        script=_interact.behaviour(),
     )
 
 
@@ -158,7 +239,8 @@ def view_as_of(ctx: Context) -> Chart:
                 marker_line={"color": _palette.BAR_LINE, "width": 0.5},
                 visible=column == report_columns[-1],
                 legendgroup=code,
-                hovertemplate=f"{label}: %{{x}}<extra>%{{y}}</extra>",
+                # The theme in the label itself: the <extra> box beside it fell off a phone.
+                hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x}}<extra></extra>",
             )
     buttons = [
         {
@@ -171,27 +253,62 @@ def view_as_of(ctx: Context) -> Chart:
     fig.update_layout(
         barmode="stack",
         height=360,
-        margin={"l": 10, "r": 10, "t": 70, "b": 40},
+        margin={"l": 10, "r": 10, "t": 50, "b": 40},
         xaxis={"title": "Recommendations", "dtick": 1},
-        yaxis={"automargin": True, "autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.2},
+        yaxis={
+            "automargin": True,
+            "autorange": "reversed",
+            "tickmode": "array",
+            "tickvals": [plot(t) for t in themes],
+            "ticktext": [plot(t) for t in themes],
+        },
+        legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
         updatemenus=[
             {
                 "buttons": buttons,
                 "active": len(report_columns) - 1,
+                # Above the bars' left end, clear of the toolbar at the top right; on a phone,
+                # where there is no toolbar, above their right end (from the left it ran off the
+                # screen).
                 "x": 0,
-                "y": 1.18,
+                "y": 1,
                 "xanchor": "left",
-                "yanchor": "top",
+                "yanchor": "bottom",
+                "pad": {"b": 8},
                 "direction": "down",
             }
         ],
+    )
+    # On a phone the themes' names go in short lines (a long name beside the bars would leave
+    # them no room, and be cut at the screen's edge) and the legend takes five rows: the chart
+    # grows to keep the bars' room. Up to a tablet's width: there the names at full length push
+    # the menu under the toolbar, which the narrow layout does without.
+    _interact.ask(
+        fig,
+        below=900,
+        narrow={
+            "layout": {
+                "yaxis.ticktext": [plot_wrapped(t, 22) for t in themes],
+                "height": 330 + 60 * len(themes),
+                "updatemenus[0].x": 1,
+                "updatemenus[0].xanchor": "right",
+            }
+        },
+        wide={
+            "layout": {
+                "yaxis.ticktext": [plot(t) for t in themes],
+                "height": 360,
+                "updatemenus[0].x": 0,
+                "updatemenus[0].xanchor": "left",
+            }
+        },
     )
     return Chart(
         fig,
         "fig-view-as-of",
         "Number of recommendations at each status, by theme, as of the chosen report"
         " (the latest is shown first); the chart above gives every recommendation.",
+        script=_interact.behaviour(),
     )
 
 
@@ -215,6 +332,7 @@ def commitments_chart(ctx: Context) -> Chart:
         for c, label, dup in zip(dated.itertuples(), labels, seen, strict=True)
     }
     fig = go.Figure()
+    bars = []
     for outcome, label in analysis.OUTCOME_LABELS.items():
         part = dated[dated["outcome"] == outcome]
         if part.empty:
@@ -239,22 +357,28 @@ def commitments_chart(ctx: Context) -> Chart:
                     f"{c.last_report:%B %Y}" if pd.notna(c.last_report) else "none",
                     plot_wrapped(c.quote, lines=3),
                     plot(f"{c.rec_id}. {c.description}"),
+                    page_href(c.rec_id),
                 ]
                 for c in part.itertuples()
             ],
             hovertemplate="<b>%{customdata[4]}</b><br>%{customdata[1]} promised: %{customdata[0]}"
             f"<br>{label} (last report: %{{customdata[2]}})"
-            "<br><i>%{customdata[3]}</i><extra></extra>",
+            "<br><i>%{customdata[3]}</i><br>" + _interact.LINK_HINT + "<extra></extra>",
         )
+        bars.append(len(fig.data) - 1)
     delivered = dated[dated["delivered_on"].notna()]
+    rows = [label_of[c] for c in dated["commitment_id"]]
     fig.add_scatter(
         y=[label_of[c] for c in delivered["commitment_id"]],
         x=delivered["delivered_on"].dt.strftime("%Y-%m-%d"),
         mode="markers",
         name="Delivered on",
         marker={"symbol": "diamond", "size": 10, "color": "#000"},
-        customdata=delivered["delivered_on"].map(date_label),
-        hovertemplate="Delivered: %{customdata}<extra></extra>",
+        customdata=[
+            [date_label(day), page_href(rec)]
+            for day, rec in zip(delivered["delivered_on"], delivered["rec_id"], strict=True)
+        ],
+        hovertemplate="Delivered: %{customdata[0]}<extra></extra>",
     )
     for report_date in sorted(ctx.progress["as_of"].unique()):
         fig.add_vline(
@@ -271,8 +395,59 @@ def commitments_chart(ctx: Context) -> Chart:
             "autorange": "reversed",
             "automargin": True,
             "categoryorder": "array",
-            "categoryarray": [label_of[c] for c in dated["commitment_id"]],
+            "categoryarray": rows,
             "tickfont": {"size": 11},
+            # Each promise's name links to its recommendation's page.
+            "tickmode": "array",
+            "tickvals": rows,
+            "ticktext": [
+                _interact.rec_link(c.rec_id, label_of[c.commitment_id]) for c in dated.itertuples()
+            ],
+        },
+    )
+    # On a phone the names, longer than the chart is wide, go above their bars (as on the One
+    # year on page), and the bars get the whole width.
+    above = [
+        {
+            "text": _interact.rec_link(c.rec_id, plot(short(f"{c.rec_id}. {c.description}", 54))),
+            "x": 0,
+            "xref": "paper",
+            "xanchor": "left",
+            "y": label_of[c.commitment_id],
+            "yref": "y",
+            "yanchor": "bottom",
+            "yshift": 6,
+            "showarrow": False,
+            "font": {"size": 10},
+        }
+        for c in dated.itertuples()
+    ]
+    _interact.ask(
+        fig,
+        links=True,
+        narrow={
+            "data": {"width": 0.3},
+            "layout": {
+                "yaxis.showticklabels": False,
+                "annotations": above,
+                "margin.l": 5,
+                "xaxis.tickangle": 0,
+                "xaxis.nticks": 4,
+                "height": 140 + 34 * len(dated),
+            },
+            "traces": bars,
+        },
+        wide={
+            "data": {"width": None},
+            "layout": {
+                "yaxis.showticklabels": True,
+                "annotations": [],
+                "margin.l": 10,
+                "xaxis.tickangle": "auto",
+                "xaxis.nticks": None,
+                "height": 140 + 26 * len(dated),
+            },
+            "traces": bars,
         },
     )
     return Chart(
@@ -280,7 +455,10 @@ def commitments_chart(ctx: Context) -> Chart:
         "fig-commitments",
         f"{len(dated)} dated commitments, each from the day it was made to its due date,"
         " coloured by what the last report said; dotted lines mark the reports. The table"
-        " below lists the same commitments.",
+        " below lists the same commitments. Click a bar or a promise's name to open its"
+        " recommendation's page; on a touch screen, a first tap on a bar shows its detail and a"
+        " second tap opens the page.",
+        script=_interact.behaviour(),
     )
 
 
