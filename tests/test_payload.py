@@ -468,8 +468,11 @@ def test_quartos_search_index_holds_its_text_as_html(payload_quarto_site: Path) 
 
 
 # Plotly draws a few tags in its labels; a label from the data has every "<" escaped, so any
-# other tag in a figure's text came from the data.
-_PLOTLY_TAG = re.compile(r"<(?!/?(?:br|b|i|extra)>)", re.I)
+# other tag in a figure's text came from the data. The charts' own links to a recommendation's
+# page (pages._interact) are the one tag the code adds around a label, always to rec-NN.html.
+_PLOTLY_TAG = re.compile(
+    r'<(?!/?(?:br|b|i|extra)>|a href="rec-\d+\.html" target="_self">|/a>)', re.I
+)
 
 
 def _markup_in_html(html: str) -> list[str]:
@@ -698,12 +701,21 @@ def _hover_every_mark(tour: Tour, page) -> None:
                 chart.query_selector_all(buttons)[i].click()
                 tour.menu_choices += 1
                 page.wait_for_timeout(100)
-        # A click on a heatmap's cell, as a reader might: it must stay on the site.
-        if points and chart.query_selector(".heatmaplayer"):
-            chart.evaluate("c => { c.scrollIntoView({block: 'start'}); window.scrollBy(0, -90); }")
-            x, y = chart.evaluate(MARKS)[0]
-            page.mouse.click(x, y)
-            page.wait_for_timeout(100)
+    # A click on a heatmap's cell, as a reader might, last: it opens the recommendation's page,
+    # which must be on the site; then back, for the filters and the checks of this page.
+    heatmap = page.query_selector(".plotly-graph-div .heatmaplayer")
+    if heatmap is not None:
+        chart = page.query_selector(".plotly-graph-div:has(.heatmaplayer)")
+        chart.evaluate("c => { c.scrollIntoView({block: 'start'}); window.scrollBy(0, -90); }")
+        x, y = chart.evaluate(MARKS)[0]
+        before = page.url
+        page.mouse.click(x, y)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(200)
+        if page.url != before:
+            if not tour.allowed(page.url):
+                tour.foreign.append(page.url)
+            page.go_back(wait_until="load")
 
 
 def _use_filters(tour: Tour, page) -> None:

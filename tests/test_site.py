@@ -170,6 +170,12 @@ def test_quarto_project_lists_every_notebook() -> None:
     )
     assert sorted(p.source for p in CONFIG.pages) == sorted(["index.ipynb", *notebooks])
     assert CONFIG.pages[0].source == "index.ipynb"
+    # Quarto matches an unanchored glob anywhere below the project: in build/executed/ too,
+    # where builds on other data keep their notebooks, and renders those as pages.
+    import yaml
+
+    render = yaml.safe_load((PROJECT_DIR / "_quarto.yml").read_text())["project"]["render"]
+    assert all(entry.startswith("/") for entry in render if "*" in entry), render
 
 
 def test_new_actor_and_recommendation_appear_without_code_changes(

@@ -71,6 +71,13 @@ def read_config(project_dir: Path = PROJECT_DIR, notebook_root: Path | None = No
 
 
 def _expand(entry: str, root: Path) -> list[str]:
+    """A render-list entry as Quarto reads it: a glob anchored at the project with "/" (an
+    unanchored one also matches the executed copies under build/).
+
+    >>> _expand("/notebooks/rec-*.ipynb", Path(__file__).parents[3])[:1]
+    ['notebooks/rec-01.ipynb']
+    """
+    entry = entry.removeprefix("/")
     if "*" not in entry:
         return [entry]
     return sorted(str(p.relative_to(root)) for p in root.glob(entry))
