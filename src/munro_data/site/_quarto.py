@@ -202,6 +202,9 @@ _TOGGLER_ROLE = re.compile(r'(<button class="navbar-toggler"[^>]*?) role="menu"'
 # are fetched and run. Deferred, they run in the same order once the page is parsed, before
 # DOMContentLoaded, which is when Quarto's own code (and the inline code it adds) starts.
 _HEAD_SCRIPT = re.compile(r'<script src="([^"]*site_libs/[^"]*\.js)"></script>')
+# Module scripts are deferred already, but fetched at high priority, beside the stylesheets the
+# first paint waits for; they are not needed for it.
+_MODULE_SCRIPT = re.compile(r'(<script src="[^"]*site_libs/[^"]*\.js" type="module")>')
 # Fetched after the page has loaded (quarto-after-load.js): the search and Bootstrap's script.
 _AFTER_LOAD = re.compile(
     r'<script src="([^"]*site_libs/(?:quarto-search/(?:autocomplete\.umd|fuse\.min|quarto-search)'
@@ -259,6 +262,7 @@ def clean_site(site_dir: Path, project_dir: Path) -> int:
                 "", cleaned.replace(_AFTER_LOAD.search(cleaned)[0], loader, 1)
             )
         cleaned = _HEAD_SCRIPT.sub(r'<script src="\1" defer></script>', cleaned)
+        cleaned = _MODULE_SCRIPT.sub(r'\1 fetchpriority="low">', cleaned)
         if not _DESCRIPTION.search(cleaned) and _HEAD_END in cleaned:
             # Quarto writes one only for a page whose front matter has a description (and then
             # also shows it under the title); the other build uses the site's otherwise.
