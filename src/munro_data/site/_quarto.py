@@ -220,7 +220,7 @@ _TIPPY_TARGETS = re.compile(
 _HEAD_END = "</head>"
 _DESCRIPTION = re.compile(r'<meta name="description"')
 # Marks a stylesheet already purged (purge_site_css); the original is kept under .quarto/.
-PURGED = "/* Rules that no page of this site can use were removed (munro_data.site._purge). */\n"
+PURGED = "/* Rules that no page of this site can use were removed (munro_data.site._purge"
 CSS_STASH = Path(".quarto") / "munro-css"
 
 
@@ -301,10 +301,15 @@ def purge_site_css(site_dir: Path, project_dir: Path) -> int:
     Returns how many stylesheets changed.
     """
     words = site_words(site_dir)
+    # The same words purge the same way: a rebuild that changed nothing purges nothing.
+    key = hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:16]
+    marker = f"{PURGED}, {key}). */\n"
     changed = 0
     for css in sorted((site_dir / "site_libs").rglob("*.css")):
         stashed = project_dir / CSS_STASH / css.relative_to(site_dir)
         text = css.read_text(encoding="utf-8")
+        if text.startswith(marker):
+            continue
         if text.startswith(PURGED):
             if not stashed.is_file():
                 continue  # Purged before, original lost: left as it is.
@@ -313,7 +318,7 @@ def purge_site_css(site_dir: Path, project_dir: Path) -> int:
             original = text
             stashed.parent.mkdir(parents=True, exist_ok=True)
             stashed.write_text(original, encoding="utf-8")
-        purged = PURGED + purge_css(original, words)
+        purged = marker + purge_css(original, words)
         if purged != text:
             css.write_text(purged, encoding="utf-8")
             changed += 1
