@@ -270,7 +270,9 @@ def clean_site(site_dir: Path, project_dir: Path) -> int:
             description = descriptions.get(key, read_config(project_dir).description)
             meta = f'<meta name="description" content="{escape(description, quote=True)}">\n'
             cleaned = cleaned.replace(_HEAD_END, meta + _HEAD_END, 1)
-        if AFTER_LOAD_JS.name in cleaned and not after_load_js.is_file():
+        if AFTER_LOAD_JS.name in cleaned and (
+            not after_load_js.is_file() or after_load_js.read_bytes() != AFTER_LOAD_JS.read_bytes()
+        ):
             after_load_js.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(AFTER_LOAD_JS, after_load_js)
         if cleaned != html:

@@ -1,8 +1,8 @@
 // Quarto's pages only (its post-render puts this file in place of four of Quarto's scripts):
 // the search (autocomplete, Fuse and Quarto's search code, 150 KB) and Bootstrap's script
 // (80 KB, which only opens the navbar's menu on these pages) are fetched once the page has
-// loaded, so that on a slow connection they do not hold back its first paint. They run in
-// their order, as they would have. Quarto's search code starts when the document has been
+// loaded and painted, so that on a slow connection they do not hold back its first screen.
+// They run in their order, as they would have. Quarto's search code starts when the document has been
 // parsed (DOMContentLoaded), which is long past by then: its handler is run at once instead.
 // The search box is also named (Quarto's has no accessible name on a screen narrower than
 // 992 px, where it is a button, and its combobox names itself after a label that is not
@@ -55,6 +55,39 @@
       document.head.appendChild(script);
     });
   }
-  if (document.readyState === "complete") loadAll();
-  else window.addEventListener("load", loadAll);
+  // Once the page has loaded and its main content has been painted (its largest contentful
+  // paint; where the browser does not report it, two frames after the load event), so that on a
+  // slow connection these scripts never share the bandwidth the first screen of text needs.
+  function afterFirstPaint(then) {
+    let painted = false;
+    let loaded = document.readyState === "complete";
+    const go = function () {
+      if (painted && loaded) {
+        painted = loaded = false; // Once.
+        setTimeout(then, 0);
+      }
+    };
+    const types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+    const supported = types.indexOf("largest-contentful-paint") >= 0;
+    if (supported) {
+      new PerformanceObserver(function (list, observer) {
+        observer.disconnect();
+        painted = true;
+        go();
+      }).observe({ type: "largest-contentful-paint", buffered: true });
+      setTimeout(function () { painted = true; go(); }, 3000); // A page with nothing to paint.
+    }
+    const onLoad = function () {
+      loaded = true;
+      if (!supported) {
+        requestAnimationFrame(function () {
+          requestAnimationFrame(function () { painted = true; go(); });
+        });
+      }
+      go();
+    };
+    if (loaded) onLoad();
+    else window.addEventListener("load", onLoad);
+  }
+  afterFirstPaint(loadAll);
 })();
