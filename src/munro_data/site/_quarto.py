@@ -89,8 +89,10 @@ def render(
     log(f"render: {len(changed)} page(s) rendered by Quarto, {len(pages) - len(changed)} unchanged")
     # Pages kept from the last site get the citation of this build's data too.
     add_citations(out_dir, project_dir, Path(data_dir))
-    # After the citations, whose classes the stylesheets must keep.
-    purge_site_css(out_dir, project_dir)
+    if changed:
+        # After the citations, whose classes the stylesheets must keep. With no page rendered,
+        # the last site's stylesheets were purged for these very pages.
+        purge_site_css(out_dir, project_dir)
     _write_record(project_dir, out_dir, digests)
     return out_dir
 
