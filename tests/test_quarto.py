@@ -168,6 +168,29 @@ def test_plotly_only_where_a_page_has_a_chart(quarto_site: Path, page) -> None:
         assert (quarto_site / page.output).parent.joinpath(src).resolve().is_file()
 
 
+def test_pages_paint_without_waiting_for_scripts(quarto_site: Path) -> None:
+    """What the post-render does for a phone on a slow connection (Lighthouse's mobile run):
+    no script in the head holds back the first paint, Quarto's stylesheets are cut down to the
+    rules the site uses, and every page has a description."""
+    for page in PAGES:
+        soup = soup_of(quarto_site, page)
+        blocking = [
+            s["src"]
+            for s in soup.head.find_all("script", src=True)
+            if not s.has_attr("defer") and s.get("type") != "module"
+        ]
+        assert blocking == [], page.output
+        description = soup.head.find("meta", attrs={"name": "description"})
+        assert description is not None and description["content"].strip(), page.output
+        # Fetched after the first paint: the search and Bootstrap's script.
+        later = soup.head.find("script", attrs={"data-src": True})
+        assert later is not None and "quarto-search.js" in later["data-src"], page.output
+        for src in [later["src"], *later["data-src"].split()]:
+            assert (quarto_site / page.output).parent.joinpath(src).resolve().is_file(), src
+    css = sum(p.stat().st_size for p in (quarto_site / "site_libs").rglob("*.css"))
+    assert css < 150_000, f"Quarto's stylesheets weigh {css} bytes: not purged?"
+
+
 def test_the_site_holds_what_readers_need_and_nothing_else(quarto_site: Path) -> None:
     assert not (quarto_site / "_site").exists(), "an old site nested in the new one"
     hidden = [str(p.relative_to(quarto_site)) for p in quarto_site.rglob(".*")]

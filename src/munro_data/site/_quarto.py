@@ -22,20 +22,24 @@ import re
 import shutil
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
+import nbformat
 from bs4 import BeautifulSoup
 
 from .. import escape
 from .._package import resolve_data_dir
 from . import _cite
 from ._assets import prepare, strip_cdn
-from ._config import PROJECT_DIR, read_config
+from ._config import PROJECT_DIR, front_matter, read_config
+from ._purge import purge_css, site_words
 from ._render import _search_entries, label_cells
 
 HERE = Path(__file__).resolve().parent
 SUPPORT = "_quarto"  # The theme and the hook, beside _quarto.yml.
 FAVICON = HERE / "static" / "favicon.svg"
+AFTER_LOAD_JS = HERE / "static" / "quarto-after-load.js"
 # Quarto's own scratch folder (git-ignored), where the record of the last render is kept: it
 # describes a site, so it must not be published inside it.
 RECORD = Path(".quarto") / "munro-render.json"
@@ -86,6 +90,10 @@ def render(
     log(f"render: {len(changed)} page(s) rendered by Quarto, {len(pages) - len(changed)} unchanged")
     # Pages kept from the last site get the citation of this build's data too.
     add_citations(out_dir, project_dir, Path(data_dir))
+    if changed:
+        # After the citations, whose classes the stylesheets must keep. With no page rendered,
+        # the last site's stylesheets were purged for these very pages.
+        purge_site_css(out_dir, project_dir)
     _write_record(project_dir, out_dir, digests)
     return out_dir
 
@@ -115,6 +123,8 @@ def _layout_digest(project_dir: Path) -> str:
         *sorted((project_dir / SUPPORT).glob("*")),
         Path(__file__),
         HERE / "_assets.py",
+        HERE / "_purge.py",
+        AFTER_LOAD_JS,
         HERE / "_render.py",  # The search index's sections.
         project_dir / "downloads" / ".data-digest",  # The downloads are published as they are.
     ]
@@ -189,28 +199,133 @@ def prepare_layout(project_dir: Path, data_dir: Path) -> None:
 
 _NAVBAR = re.compile(r'(<nav class="navbar [^"]*"(?![^>]*aria-label)[^>]*)>')
 _PLOTLY_SCRIPT = re.compile(r'<script src="[^"]*plotly[^"]*\.js"[^>]*></script>\s*')
+# The menu button is a button that opens a menu, not a menu (agentic audit: roles).
+_TOGGLER_ROLE = re.compile(r'(<button class="navbar-toggler"[^>]*?) role="menu"')
+# Quarto's scripts in the head, none deferred: the page is not painted until all 400 KB of them
+# are fetched and run. Deferred, they run in the same order once the page is parsed, before
+# DOMContentLoaded, which is when Quarto's own code (and the inline code it adds) starts.
+_HEAD_SCRIPT = re.compile(r'<script src="([^"]*site_libs/[^"]*\.js)"></script>')
+# Module scripts are deferred already, but fetched at high priority, beside the stylesheets the
+# first paint waits for; they are not needed for it.
+_MODULE_SCRIPT = re.compile(r'(<script src="[^"]*site_libs/[^"]*\.js" type="module")>')
+# Fetched after the page has loaded (quarto-after-load.js): the search and Bootstrap's script.
+_AFTER_LOAD = re.compile(
+    r'<script src="([^"]*site_libs/(?:quarto-search/(?:autocomplete\.umd|fuse\.min|quarto-search)'
+    r'|bootstrap/bootstrap\.min)\.js)"></script>\n?'
+)
+_TIPPY = re.compile(
+    r'<(?:script src|link href)="[^"]*site_libs/quarto-html/(?:popper|tippy)[^"]*"[^>]*>'
+    r"(?:</script>)?\n?"
+)
+_TIPPY_TARGETS = re.compile(
+    r'<a [^>]*(?:role="doc-(?:noteref|biblioref)"|class="[^"]*\bquarto-xref\b)'
+)
+_HEAD_END = "</head>"
+_DESCRIPTION = re.compile(r'<meta name="description"')
+# Marks a stylesheet already purged (purge_site_css); the original is kept under .quarto/.
+PURGED = "/* Rules that no page of this site can use were removed (munro_data.site._purge"
+CSS_STASH = Path(".quarto") / "munro-css"
 
 
 def clean_site(site_dir: Path, project_dir: Path) -> int:
     """After rendering: no CDN scripts, plotly.js only on pages with a chart, and the search
-    index made by the same rule as the other build's.
+    index made by the same rule as the other build's; scripts deferred, a description on every
+    page, the search box named, and the stylesheets cut down to the rules the site can use.
 
     Returns how many pages changed.
     """
     write_search_index(site_dir, project_dir)
     changed = strip_cdn(site_dir)
+    descriptions = _descriptions(project_dir)
+    after_load_js = site_dir / "site_libs" / "munro" / AFTER_LOAD_JS.name
     for page in site_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         # Two navigation landmarks (the navbar, the table of contents) need different names.
         cleaned = _NAVBAR.sub(r'\1 aria-label="Site">', html)
+        cleaned = _TOGGLER_ROLE.sub(r"\1", cleaned)
         # Wide tables become stacked rows on a phone (the theme's rules), as in the other build.
         cleaned = label_cells(cleaned)
         if 'class="plotly-graph-div"' not in html:
             # _quarto.yml puts plotly.js in every page's head; a page without a chart does not
             # use it.
             cleaned = _PLOTLY_SCRIPT.sub("", cleaned)
+        if not _TIPPY_TARGETS.search(cleaned):
+            # tippy and popper (45 KB) show footnotes, cross-references and citations on hover;
+            # Quarto's inline code only calls them for those, and this page has none.
+            cleaned = _TIPPY.sub("", cleaned)
+        later = _AFTER_LOAD.findall(cleaned)
+        if later:
+            # One loader where the first of them was, fetching them all in their order.
+            root = "../" * (len(page.relative_to(site_dir).parts) - 1)
+            loader = (
+                f'<script src="{root}site_libs/munro/{AFTER_LOAD_JS.name}" '
+                f'data-src="{" ".join(later)}" defer></script>\n'
+            )
+            cleaned = _AFTER_LOAD.sub(
+                "", cleaned.replace(_AFTER_LOAD.search(cleaned)[0], loader, 1)
+            )
+        cleaned = _HEAD_SCRIPT.sub(r'<script src="\1" defer></script>', cleaned)
+        cleaned = _MODULE_SCRIPT.sub(r'\1 fetchpriority="low">', cleaned)
+        if not _DESCRIPTION.search(cleaned) and _HEAD_END in cleaned:
+            # Quarto writes one only for a page whose front matter has a description (and then
+            # also shows it under the title); the other build uses the site's otherwise.
+            key = page.relative_to(site_dir).as_posix()
+            description = descriptions.get(key, read_config(project_dir).description)
+            meta = f'<meta name="description" content="{escape(description, quote=True)}">\n'
+            cleaned = cleaned.replace(_HEAD_END, meta + _HEAD_END, 1)
+        if AFTER_LOAD_JS.name in cleaned and (
+            not after_load_js.is_file() or after_load_js.read_bytes() != AFTER_LOAD_JS.read_bytes()
+        ):
+            after_load_js.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(AFTER_LOAD_JS, after_load_js)
         if cleaned != html:
             page.write_text(cleaned, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+def _descriptions(project_dir: Path) -> dict[str, str]:
+    """Each page's ``description`` from its front matter, by output path, where it has one."""
+    found = {}
+    for page in read_config(project_dir).pages:
+        source = project_dir / page.source
+        if source.is_file():
+            description = front_matter(nbformat.read(source, as_version=4)).get("description")
+            if description:
+                found[page.output] = str(description)
+    return found
+
+
+def purge_site_css(site_dir: Path, project_dir: Path) -> int:
+    """Quarto's stylesheets without the rules no page of the site can use (see ``_purge``).
+
+    Bootstrap as Quarto compiles it is 500 KB and its icons 100 KB, all loaded before a page
+    can paint: purged, about 100 KB and 3 KB. The stylesheet as Quarto wrote it is kept in
+    ``.quarto/munro-css/``, so that a later render of a single page, which may leave the purged
+    file in place, purges it again from the original with that page's classes too.
+    Returns how many stylesheets changed.
+    """
+    words = site_words(site_dir)
+    # The same words purge the same way: a rebuild that changed nothing purges nothing.
+    key = hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:16]
+    marker = f"{PURGED}, {key}). */\n"
+    changed = 0
+    for css in sorted((site_dir / "site_libs").rglob("*.css")):
+        stashed = project_dir / CSS_STASH / css.relative_to(site_dir)
+        text = css.read_text(encoding="utf-8")
+        if text.startswith(marker):
+            continue
+        if text.startswith(PURGED):
+            if not stashed.is_file():
+                continue  # Purged before, original lost: left as it is.
+            original = stashed.read_text(encoding="utf-8")
+        else:
+            original = text
+            stashed.parent.mkdir(parents=True, exist_ok=True)
+            stashed.write_text(original, encoding="utf-8")
+        purged = marker + purge_css(original, words)
+        if purged != text:
+            css.write_text(purged, encoding="utf-8")
             changed += 1
     return changed
 
@@ -254,6 +369,7 @@ def hook(argv: list[str]) -> int:
         site = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site"))
         print(f"post-render: {clean_site(site, Path.cwd())} page(s) cleaned in {site}")
         add_citations(site, Path.cwd(), resolve_data_dir())
+        purge_site_css(site, Path.cwd())
         return 0
     print("usage: _quarto/hook.py pre-render|post-render", file=sys.stderr)
     return 2
