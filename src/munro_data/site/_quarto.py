@@ -22,7 +22,6 @@ import re
 import shutil
 import subprocess
 import sys
-from html import escape
 from pathlib import Path
 
 import nbformat
@@ -271,7 +270,7 @@ def clean_site(site_dir: Path, project_dir: Path) -> int:
             # also shows it under the title); the other build uses the site's otherwise.
             key = page.relative_to(site_dir).as_posix()
             description = descriptions.get(key, read_config(project_dir).description)
-            meta = f'<meta name="description" content="{escape(description, quote=True)}">\n'
+            meta = f'<meta name="description" content="{escape.html(description)}">\n'
             cleaned = cleaned.replace(_HEAD_END, meta + _HEAD_END, 1)
         if AFTER_LOAD_JS.name in cleaned and (
             not after_load_js.is_file() or after_load_js.read_bytes() != AFTER_LOAD_JS.read_bytes()
