@@ -56,6 +56,7 @@ __all__ = [
     "load_lead_officers",
     "load_figures",
     "load_verdicts",
+    "load_further_recommendations",
 ]
 
 
@@ -83,7 +84,7 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
     >>> load_table("penguins")
     Traceback (most recent call last):
     ...
-    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, statuses, recommendations, responses, commitments, progress, lead_officers, figures, verdicts
+    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, statuses, recommendations, responses, commitments, progress, lead_officers, figures, verdicts, further_recommendations
     """
     folder = resolve_data_dir(data_dir)
     names = list_tables(folder)
@@ -368,7 +369,10 @@ def load_progress(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
           commitments).
         - ``as_of`` (datetime64[ns]): Date of the report.
         - ``reported_by`` (string): Whose claim the status is (see actors).
-        - ``scope`` (category): National or local progress.
+        - ``scope`` (category): National or local progress: local is the reporter's own area
+          unless place names another.
+        - ``place`` (string): The area a local row is about, where it is not the reporter's own (a
+          council's area, by name); empty for national rows and for the reporter's own area.
         - ``status`` (category (ordered)): Reported status.
         - ``event_date`` (datetime64[ns]): When it happened, where the source says.
         - ``detail`` (string): What happened (ours).
@@ -458,3 +462,34 @@ def load_verdicts(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     ``data/verdicts.csv``, described in ``data/datapackage.json``; each row cites a source.
     """
     return load_table("verdicts", data_dir)
+
+
+def load_further_recommendations(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Further recommendations: Recommendations made after the review's fifteen, in a later report.
+
+    Munro's own, in her progress report of May 2012 (paragraph 6.10); none of the fifteen's
+    tables holds them, as they are not among the recommendations the Government responded to.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``further_id`` (string): Stable id of the further recommendation.
+        - ``actor_id`` (string): Who made the recommendation (see actors).
+        - ``addressed_to`` (string): To whom it is made (see actors).
+        - ``paragraph`` (string): Where in the source it is made: the paragraph number the source
+          gives.
+        - ``recommendation`` (string): The recommendation in one sentence (ours).
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source that supports the row.
+
+    Source
+    ------
+    ``data/further_recommendations.csv``, described in ``data/datapackage.json``; each row cites a
+    source.
+    """
+    return load_table("further_recommendations", data_dir)

@@ -80,6 +80,39 @@ def verdict(ctx: Context) -> Prose:
     return Prose("\n\n".join(blocks))
 
 
+# The table of recommendations made after the fifteen, in a later report.
+FURTHER = "further_recommendations"
+FURTHER_ANCHOR = "further-recommendation"
+
+
+def further_rows(ctx: Context) -> pd.DataFrame | None:
+    """Recommendations made in a later report, or None where the data folder has no such table."""
+    if FURTHER not in {r.get("name") for r in ctx.descriptor.get("resources", [])}:
+        return None
+    return ctx.table(FURTHER).sort_values("further_id")
+
+
+def further_recommendations(ctx: Context) -> Prose | None:
+    """Recommendations the later reports make beyond the review's fifteen, each with its words."""
+    rows = further_rows(ctx)
+    if rows is None or rows.empty:
+        return None
+    title = "A further recommendation" if len(rows) == 1 else "Further recommendations"
+    blocks = [f"## {title} {{#{FURTHER_ANCHOR}}}"]
+    sources = ctx.sources.set_index("source_id")
+    for row in rows.itertuples():
+        source = sources.loc[row.source_id]
+        blocks += [
+            f"**{md(row.recommendation)}** {md(ctx.actor_full_name[row.actor_id])} made this"
+            f" recommendation to {md(ctx.actor_full_name[row.addressed_to])} in paragraph"
+            f" {md(row.paragraph)} of *{md(source['title'])}*"
+            f" ({md(str(source['date_text']).split(' (')[0])}), beyond the review's fifteen.",
+            _quote_block(ctx, row.quote, row.source_id, row.actor_id),
+        ]
+    blocks.append("No later report in the data says what became of it.")
+    return Prose("\n\n".join(blocks))
+
+
 def first_snapshot(ctx: Context) -> pd.DataFrame:
     first = first_report(ctx)
     snap = ctx.snapshots

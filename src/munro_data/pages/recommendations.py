@@ -7,9 +7,19 @@ from great_tables import GT
 
 from .. import analysis
 from ..escape import html, md
-from . import _palette
+from . import _palette, one_year_on
 from ._context import POOL, Context
-from ._parts import Html, Prose, colour_cells, counts_phrase, date_label, gt_table, render
+from ._parts import (
+    Html,
+    Prose,
+    colour_cells,
+    counts_phrase,
+    date_label,
+    gt_table,
+    join_words,
+    number_word,
+    render,
+)
 from .sources import cite_link, quote_href
 
 
@@ -243,6 +253,12 @@ def rec_page_commitments(ctx: Context, rec_id: int) -> Prose:
     return Prose("\n".join(lines))
 
 
+def scope_text(scope: str, place: str | None) -> str:
+    """A progress row's scope as a reader sees it: "local: Cornwall" where the row names a place
+    other than the reporter's own area."""
+    return f"{scope}: {place}" if isinstance(place, str) and place else str(scope)
+
+
 def rec_page_progress(ctx: Context, rec_id: int) -> Prose:
     """Every progress claim in date order, with who made it."""
     reported = ctx.progress[ctx.progress["rec_id"] == rec_id].sort_values(["as_of", "progress_id"])
@@ -253,10 +269,11 @@ def rec_page_progress(ctx: Context, rec_id: int) -> Prose:
         lines.append("No later report in the data mentions this recommendation.")
     # One heading per report (its date, who reported, at what scope), so that a phone reader
     # does not read the same preamble before every claim.
-    for (as_of, reporter, scope), claims in reported.groupby(
-        ["as_of", "reported_by", "scope"], sort=False
+    for (as_of, reporter, scope, place), claims in reported.groupby(
+        ["as_of", "reported_by", "scope", "place"], sort=False, dropna=False
     ):
-        lines += ["", f"### {date_label(as_of)}, {md(ctx.actor_name[reporter])} ({md(scope)})", ""]
+        where = scope_text(scope, place)
+        lines += ["", f"### {date_label(as_of)}, {md(ctx.actor_name[reporter])} ({md(where)})", ""]
         lines += [
             f"- **{md(ctx.status_text(p.status))}.** {md(p.detail)}"
             f" \u201c{md(p.quote)}\u201d"
@@ -316,3 +333,21 @@ def index_entry(ctx: Context, rec_id: int) -> str:
 def each_recommendation(ctx: Context) -> Prose:
     """The index of the recommendations' own pages, each with its status now."""
     return Prose("\n".join(index_entry(ctx, rec) for rec in sorted(ctx.recommendations["rec_id"])))
+
+
+def further_link(ctx: Context) -> Prose | None:
+    """A pointer to the recommendations made after the fifteen, where the data holds any."""
+    rows = one_year_on.further_rows(ctx)
+    if rows is None or rows.empty:
+        return None
+    makers = join_words(sorted({ctx.actor_full_name[a] for a in rows["actor_id"]}))
+    what = (
+        "a further recommendation"
+        if len(rows) == 1
+        else f"{number_word(len(rows))} further recommendations"
+    )
+    return Prose(
+        f"## Beyond the fifteen {{#further}}\n\n{md(makers)} made {what} in a later report,"
+        f" which [One year on](04-one-year-on.html#{one_year_on.FURTHER_ANCHOR}) gives with"
+        " its words."
+    )
