@@ -124,6 +124,24 @@ def test_commitment_of_another_recommendation_is_caught(data_copy: Path) -> None
     )
 
 
+def test_a_place_on_a_national_row_is_caught(data_copy: Path) -> None:
+    # Issue 21: a place names the area a local row is about; on a national row it would read as
+    # the national position of one area.
+    def misplace(rows):
+        index = next(i for i, r in enumerate(rows) if r["scope"] == "national")
+        rows[index]["place"] = "Cornwall"
+        misplace.index = index
+        return rows
+
+    path = edit(data_copy, "progress", misplace)
+
+    assert only_problem(data_copy) == (
+        f"progress.csv, line {line_of_row(path, misplace.index)}, column 'place': found "
+        "'Cornwall'; expected an empty cell on a row of scope national: only a local row names a "
+        "place"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # 3. Dates in order
 

@@ -484,3 +484,47 @@ def test_charts_run_their_behaviour_script(ctx) -> None:
     ):
         html_ = chart.html()
         assert "window.MUNRO_CHART" in html_ and f'MUNRO_CHART("{chart.div_id}")' in html_
+
+
+def test_further_recommendations_are_given_with_their_words(ctx) -> None:
+    # Issue 21: Munro's own recommendation of May 2012 (paragraph 6.10), on One year on and
+    # linked from the Recommendations page.
+    rows = ctx.table("further_recommendations")
+    assert len(rows)
+    text = one_year_on.further_recommendations(ctx).text
+    assert f"{{#{one_year_on.FURTHER_ANCHOR}}}" in text
+    for row in rows.itertuples():
+        assert row.recommendation in text
+        assert row.quote in text
+        assert f"paragraph {row.paragraph}" in text
+        assert ctx.actor_full_name[row.addressed_to] in text
+    link = recommendations.further_link(ctx).text
+    assert f"04-one-year-on.html#{one_year_on.FURTHER_ANCHOR}" in link
+    assert ctx.actor_full_name[rows["actor_id"].iloc[0]] in link
+
+
+def test_a_folder_without_further_recommendations_still_builds(data_copy: Path) -> None:
+    from munro_data.pages import sources
+
+    path = data_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"] = [
+        r for r in descriptor["resources"] if r["name"] != one_year_on.FURTHER
+    ]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    (data_copy / "further_recommendations.csv").unlink()
+    ctx = load_context(data_copy)
+    assert one_year_on.further_recommendations(ctx) is None
+    assert recommendations.further_link(ctx) is None
+    assert sources.quotes_of(ctx, "munro-2012")
+
+
+def test_a_local_row_about_another_place_names_it(ctx) -> None:
+    placed = ctx.progress[ctx.progress["place"].notna()]
+    assert len(placed), "the data has a local row about another place (Cornwall)"
+    for row in placed.itertuples():
+        assert row.scope == "local"
+        text = recommendations.rec_page_progress(ctx, row.rec_id).text
+        assert f"({row.scope}: {row.place})" in text
+    unplaced = ctx.progress[ctx.progress["place"].isna()].iloc[0]
+    assert recommendations.scope_text(unplaced["scope"], unplaced["place"]) == unplaced["scope"]

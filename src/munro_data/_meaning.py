@@ -327,6 +327,36 @@ def check_actor_covers_recommendations(frames: Frames, parsed: Parsed = None) ->
 
 
 # ---------------------------------------------------------------------------------------------
+def check_place_only_on_local_rows(frames: Frames, parsed: Parsed = None) -> list[Problem]:
+    """A progress row names a ``place`` only where its ``scope`` is local.
+
+    A national row is about England as a whole, so a place on it would be shown on the
+    recommendation's page as if the position were one area's (codebook, "Scope and place").
+
+    >>> progress = pd.DataFrame({"scope": ["local", "national"], "place": ["Cornwall", "Kent"]})
+    >>> [str(p) for p in check_place_only_on_local_rows({"progress": progress})]  # doctest: +ELLIPSIS
+    ["progress.csv, line 3, column 'place': found 'Kent'; expected an empty cell ...]
+    """
+    progress = frames.get("progress")
+    if progress is None or "place" not in progress:
+        return []
+    return [
+        _problem(
+            "place-scope",
+            "progress",
+            index,
+            "place",
+            place,
+            f"an empty cell on a row of scope {scope}: only a local row names a place",
+            parsed,
+        )
+        for index, (scope, place) in enumerate(
+            zip(progress["scope"], progress["place"], strict=True)
+        )
+        if _present(place) and str(place) and str(scope) != "local"
+    ]
+
+
 # All rules
 
 Rule = Callable[[Frames, Parsed], list[Problem]]
@@ -337,6 +367,7 @@ RULES: dict[str, tuple[str, Rule]] = {
     "commitment-recommendation": ("error", check_commitment_of_same_recommendation),
     "date-order": ("error", check_dates_in_order),
     "missing-word": ("error", check_no_missing_words),
+    "place-scope": ("error", check_place_only_on_local_rows),
     "actor-coverage": ("warning", check_actor_covers_recommendations),
 }
 

@@ -46,6 +46,7 @@ KINDS = {
     "commitment-recommendation": "a progress row's commitment belongs to another recommendation",
     "date-order": "a date falls after the report that states it, or before its source",
     "missing-word": "a text cell holds nan, None, NaT or null, which a page would show as such",
+    "place-scope": "a national progress row names a place (only a local row is about one area)",
     "actor-coverage": "an actor's responses leave out some recommendations (a warning)",
     "missing-folder": "the data folder does not exist or is not a folder",
     "missing-descriptor": "the data folder has no datapackage.json",

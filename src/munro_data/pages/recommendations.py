@@ -341,13 +341,14 @@ def further_link(ctx: Context) -> Prose | None:
     if rows is None or rows.empty:
         return None
     makers = join_words(sorted({ctx.actor_full_name[a] for a in rows["actor_id"]}))
+    dated = ctx.sources.set_index("source_id").loc[rows["source_id"].unique(), "date"]
+    when = join_words([f"{d:%B %Y}" for d in sorted(set(dated))])
     what = (
         "a further recommendation"
         if len(rows) == 1
         else f"{number_word(len(rows))} further recommendations"
     )
     return Prose(
-        f"## Beyond the fifteen {{#further}}\n\n{md(makers)} made {what} in a later report,"
-        f" which [One year on](04-one-year-on.html#{one_year_on.FURTHER_ANCHOR}) gives with"
-        " its words."
+        f"## Beyond the fifteen {{#further}}\n\n{md(makers)} made {what} in {when}, beyond"
+        f" these fifteen: see [One year on](04-one-year-on.html#{one_year_on.FURTHER_ANCHOR})."
     )

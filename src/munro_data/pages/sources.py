@@ -33,6 +33,7 @@ QUOTING_TABLES = (
     "verdicts",
     "lead_officers",
     "themes",
+    "further_recommendations",
 )
 
 
@@ -96,7 +97,9 @@ def passages(quote: str, text: str) -> list[tuple[int, int]]:
 def quotes_of(ctx: Context, source_id: str) -> list[str]:
     """Every distinct quote the tables take from a source, in table and row order."""
     found: list[str] = []
-    for name in QUOTING_TABLES:
+    # A data folder may leave out a table added later (the further recommendations).
+    declared = {r.get("name") for r in ctx.descriptor.get("resources", [])}
+    for name in (n for n in QUOTING_TABLES if n in declared):
         frame = ctx.table(name)
         if "quote" in frame and "source_id" in frame:
             found += frame.loc[frame["source_id"] == source_id, "quote"].dropna().tolist()
