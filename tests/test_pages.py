@@ -26,6 +26,7 @@ from munro_data.pages import (
     stances,
     timeline,
 )
+from munro_data.pages._further import FURTHER, FURTHER_ANCHOR
 from munro_data.pages._parts import NUMBER_WORDS, date_label
 from munro_data.site._config import PROJECT_DIR, read_config
 
@@ -492,14 +493,14 @@ def test_further_recommendations_are_given_with_their_words(ctx) -> None:
     rows = ctx.table("further_recommendations")
     assert len(rows)
     text = one_year_on.further_recommendations(ctx).text
-    assert f"{{#{one_year_on.FURTHER_ANCHOR}}}" in text
+    assert f"{{#{FURTHER_ANCHOR}}}" in text
     for row in rows.itertuples():
         assert row.recommendation in text
         assert row.quote in text
         assert f"paragraph {row.paragraph}" in text
         assert ctx.actor_full_name[row.addressed_to] in text
     link = recommendations.further_link(ctx).text
-    assert f"04-one-year-on.html#{one_year_on.FURTHER_ANCHOR}" in link
+    assert f"04-one-year-on.html#{FURTHER_ANCHOR}" in link
     assert ctx.actor_full_name[rows["actor_id"].iloc[0]] in link
 
 
@@ -508,9 +509,7 @@ def test_a_folder_without_further_recommendations_still_builds(data_copy: Path) 
 
     path = data_copy / "datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
-    descriptor["resources"] = [
-        r for r in descriptor["resources"] if r["name"] != one_year_on.FURTHER
-    ]
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != FURTHER]
     path.write_text(json.dumps(descriptor), encoding="utf-8")
     (data_copy / "further_recommendations.csv").unlink()
     ctx = load_context(data_copy)

@@ -12,6 +12,7 @@ from great_tables import GT
 from ..escape import md, plot, plot_wrapped, slug
 from . import _interact, _palette
 from ._context import Context
+from ._further import FURTHER_ANCHOR, further_rows
 from ._parts import (
     Chart,
     Prose,
@@ -78,18 +79,6 @@ def verdict(ctx: Context) -> Prose:
     if overall.empty:
         blocks.append("No overall verdict is in the data.")
     return Prose("\n\n".join(blocks))
-
-
-# The table of recommendations made after the fifteen, in a later report.
-FURTHER = "further_recommendations"
-FURTHER_ANCHOR = "further-recommendation"
-
-
-def further_rows(ctx: Context) -> pd.DataFrame | None:
-    """Recommendations made in a later report, or None where the data folder has no such table."""
-    if FURTHER not in {r.get("name") for r in ctx.descriptor.get("resources", [])}:
-        return None
-    return ctx.table(FURTHER).sort_values("further_id")
 
 
 def further_recommendations(ctx: Context) -> Prose | None:

@@ -7,8 +7,9 @@ from great_tables import GT
 
 from .. import analysis
 from ..escape import html, md
-from . import _palette, one_year_on
+from . import _palette
 from ._context import POOL, Context
+from ._further import FURTHER_ANCHOR, further_rows
 from ._parts import (
     Html,
     Prose,
@@ -337,7 +338,7 @@ def each_recommendation(ctx: Context) -> Prose:
 
 def further_link(ctx: Context) -> Prose | None:
     """A pointer to the recommendations made after the fifteen, where the data holds any."""
-    rows = one_year_on.further_rows(ctx)
+    rows = further_rows(ctx)
     if rows is None or rows.empty:
         return None
     makers = join_words(sorted({ctx.actor_full_name[a] for a in rows["actor_id"]}))
@@ -350,5 +351,5 @@ def further_link(ctx: Context) -> Prose | None:
     )
     return Prose(
         f"## Beyond the fifteen {{#further}}\n\n{md(makers)} made {what} in {when}, beyond"
-        f" these fifteen: see [One year on](04-one-year-on.html#{one_year_on.FURTHER_ANCHOR})."
+        f" these fifteen: see [One year on](04-one-year-on.html#{FURTHER_ANCHOR})."
     )
