@@ -9,7 +9,18 @@ from .. import analysis
 from ..escape import html, md
 from . import _palette
 from ._context import POOL, Context
-from ._parts import Html, Prose, colour_cells, counts_phrase, date_label, gt_table, render
+from ._counting import outcome_text
+from ._parts import (
+    Html,
+    Prose,
+    colour_cells,
+    counts_phrase,
+    date_label,
+    gt_table,
+    join_words,
+    plural,
+    render,
+)
 from .sources import cite_link, quote_href
 
 
@@ -130,24 +141,113 @@ def _quoted_text(text: str) -> list[str]:
     return lines
 
 
+def readings(ctx: Context, rec_id: int) -> pd.DataFrame:
+    """Every national status a report gave a recommendation, one row per report and reporter.
+
+    A report may hold two voices (Munro's own judgements beside the Government's update in her
+    progress report): each is a reading of its own. Columns: ``as_of``, ``source_id``,
+    ``reported_by``, ``status`` (the rows combined as the snapshots combine them), ``quote``.
+    """
+    ranks = dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
+    rows = ctx.progress[
+        (ctx.progress["rec_id"] == rec_id)
+        & (ctx.progress["scope"] == "national")
+        & ctx.progress["source_id"].isin(ctx.status_sources["source_id"])
+    ]
+    out = [
+        {
+            "as_of": as_of,
+            "source_id": source_id,
+            "reported_by": reporter,
+            "status": analysis.report_status(mine, ranks),
+            "quote": mine.sort_values("progress_id")["quote"].iloc[0],
+        }
+        for (as_of, source_id, reporter), mine in rows.groupby(
+            ["as_of", "source_id", "reported_by"], sort=True
+        )
+    ]
+    return pd.DataFrame(out, columns=["as_of", "source_id", "reported_by", "status", "quote"])
+
+
+def _responsible(ctx: Context, rec_id: int) -> set[str]:
+    """The bodies answerable for a recommendation: the Government, and any national body that
+    made a promise on it."""
+    promised = ctx.commitments.loc[ctx.commitments["rec_id"] == rec_id, "actor_id"]
+    return {"government"} | (set(promised) & set(ctx.national_actors))
+
+
+def evidence_cue(ctx: Context, rec_id: int) -> str:
+    """How much the status rests on: how many reports, whose, and whether they agree."""
+    said = readings(ctx, rec_id)
+    if said.empty:
+        return "*Evidence: no later report in the data gives it a status.*"
+    responsible = _responsible(ctx, rec_id)
+    own = said["reported_by"].isin(responsible)
+    parts = []
+    if own.any():
+        parts.append(f"{int(own.sum())} self-reported by the body responsible")
+    if (~own).any():
+        parts.append(f"{int((~own).sum())} independent")
+    agree = "they agree" if said["status"].nunique() == 1 else "they differ"
+    if len(said) == 1:
+        agree = "no second reading to compare"
+    reports = said["source_id"].nunique()
+    return (
+        f"*Evidence: {plural(len(said), 'reading')} in {plural(reports, 'report')}"
+        f" ({join_words(parts)}); {agree}.*"
+    )
+
+
+def disagreement(ctx: Context, rec_id: int) -> str | None:
+    """One sentence where readings differ (a status falls, or two voices at one date differ),
+    followed by each reading with its quote; ``None`` where they agree."""
+    said = readings(ctx, rec_id)
+    if said["status"].nunique() < 2:
+        return None
+    ranks = dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
+    first, last = said.iloc[0], said.iloc[-1]
+    falls = ranks.get(last["status"], -1) < ranks.get(first["status"], -1)
+    same_day = said["as_of"].nunique() == 1
+    if same_day:
+        why = "Two voices in the same report give it different statuses."
+    elif falls and last["reported_by"] != first["reported_by"]:
+        why = (
+            f"The later status is lower, and it is another reporter's reading"
+            f" ({md(ctx.actor_name[last['reported_by']])}), not a report by"
+            f" {md(ctx.actor_name_in_text(first['reported_by']))} that work went back."
+        )
+    elif falls:
+        why = "The same reporter gives a lower status later; its words are below."
+    else:
+        why = "The reports give it different statuses."
+    lines = [f"**The reports differ.** {why}", ""]
+    lines += [
+        f"- {md(ctx.status_text(r.status))} ({md(ctx.voice(r.source_id, r.reported_by))}):"
+        f" \u201c{md(r.quote)}\u201d ({cite_link(ctx, r.source_id, r.quote, r.reported_by)})"
+        for r in said.itertuples()
+    ]
+    return "\n".join(lines)
+
+
 def status_now_sentence(ctx: Context, rec_id: int) -> str:
-    """The answer in one sentence: the latest known status, who said it and when."""
+    """The answer in one sentence: the last status reported, by whom and when, and whether any
+    later report has mentioned it since."""
     latest = latest_status(ctx)
     if rec_id not in latest.index:
-        return "**Status now:** no report in the data gives this recommendation a status."
+        return "**No report in the data gives this recommendation a status.**"
     now = latest.loc[rec_id]
-    reporter = md(ctx.actor_name.get(now["reported_by"], now["reported_by"]))
-    when = (
-        "the Government response"
-        if now["source_id"]
-        and now["as_of"]
-        == ctx.snapshots[ctx.snapshots["report"] == analysis.BASELINE]["as_of"].min()
-        else f"{now['as_of']:%B %Y}"
-    )
-    return (
-        f"**Status now: {md(ctx.status_text(now['status']))}** ({reporter}, {when})."
-        f" {md(now['detail'])}"
-    )
+    who = md(ctx.voice(now["source_id"], now["reported_by"]))
+    label = md(ctx.status_text(now["status"]))
+    reports = ctx.later_reports
+    if len(reports) and now["as_of"] == reports["as_of"].max():
+        return f"**Status at the last report: {label}** ({who}). {md(now['detail'])}"
+    baseline = ctx.snapshots[ctx.snapshots["report"] == analysis.BASELINE]["as_of"].min()
+    if now["as_of"] == baseline:
+        return (
+            f"**Status at the Government response: {label}** ({now['as_of']:%B %Y});"
+            " no later report mentions it."
+        )
+    return f"**Last reported: {label}** ({who}); not mentioned since. {md(now['detail'])}"
 
 
 def status_strip(ctx: Context, rec_id: int) -> Html:
@@ -181,7 +281,12 @@ def page_href(rec_id: int) -> str:
 def rec_page_heading(ctx: Context, rec_id: int) -> list[Prose | Html]:
     """The page's opening: its title, then the answer in one sentence and the path to it."""
     rec = ctx.recommendations.set_index("rec_id").loc[rec_id]
-    opening = Prose(f"## {md(rec['title'])} {{#summary}}\n\n{status_now_sentence(ctx, rec_id)}")
+    parts = [status_now_sentence(ctx, rec_id), evidence_cue(ctx, rec_id)]
+    differ = disagreement(ctx, rec_id)
+    if differ:
+        parts.append(differ)
+    body = "\n\n".join(parts)
+    opening = Prose(f"## {md(rec['title'])} {{#summary}}\n\n{body}")
     return [opening, status_strip(ctx, rec_id)]
 
 
@@ -237,7 +342,7 @@ def rec_page_commitments(ctx: Context, rec_id: int) -> Prose:
         when = f", *{md(c.due_text)}*" if pd.notna(c.due_text) else ", no date promised"
         lines.append(
             f"- {md(ctx.actor_name[c.actor_id])}: {md(c.description)}{when}."
-            f" **{analysis.OUTCOME_LABELS[c.outcome]}.** \u201c{md(c.quote)}\u201d"
+            f" **{md(outcome_text(ctx, c._asdict()))}.** \u201c{md(c.quote)}\u201d"
             f" ({cite_link(ctx, c.source_id, c.quote, c.actor_id)})"
         )
     return Prose("\n".join(lines))

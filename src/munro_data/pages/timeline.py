@@ -13,6 +13,7 @@ from .. import analysis
 from ..escape import md, plot, plot_wrapped
 from . import _interact, _palette
 from ._context import Context
+from ._counting import LOCAL, NATIONAL, tally
 from ._parts import (
     Chart,
     Prose,
@@ -450,11 +451,14 @@ def commitments_chart(ctx: Context) -> Chart:
             "traces": bars,
         },
     )
+    national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
     return Chart(
         fig,
         "fig-commitments",
-        f"{len(dated)} dated commitments, each from the day it was made to its due date,"
-        " coloured by what the last report said; dotted lines mark the reports. The table"
+        f"The {national.total} {national.scope_words}"
+        + (f" and the {local.total} {local.scope_words}" if local.total else "")
+        + ", each from the day it was made to its due date, coloured by its outcome counted at"
+        " the latest report; dotted lines mark the reports. The table"
         " below lists the same commitments. Click a bar or a promise's name to open its"
         " recommendation's page; on a touch screen, a first tap on a bar shows its detail and a"
         " second tap opens the page.",
@@ -472,8 +476,14 @@ def slippage_table(ctx: Context) -> pd.DataFrame:
             "description": outcomes["description"],
             "due": outcomes["due_text"].fillna("no time given"),
             "last": [
-                report_label(day, ctx.actor_name[who]) if pd.notna(day) else "none"
-                for day, who in zip(outcomes["last_report"], outcomes["last_reporter"], strict=True)
+                f"{ctx.status_text(status)}: {ctx.voice(source, who)}" if pd.notna(day) else "none"
+                for day, who, source, status in zip(
+                    outcomes["last_report"],
+                    outcomes["last_reporter"],
+                    outcomes["last_source"],
+                    outcomes["last_status"],
+                    strict=True,
+                )
             ],
             "outcome": outcomes["outcome"],
             "delivered": outcomes["delivered_on"].map(date_label),
@@ -491,8 +501,8 @@ def slippage(ctx: Context) -> GT:
         who="By",
         description="Promise",
         due="Due",
-        last="Last report on it",
-        outcome="Outcome then",
+        last="Last heard",
+        outcome="Outcome at the latest report",
         delivered="Delivered",
         months_late="Months late",
     )
@@ -502,25 +512,42 @@ def slippage(ctx: Context) -> GT:
 
 
 def slippage_summary(ctx: Context) -> Prose:
-    outcomes = ctx.outcomes
-    counts = outcomes[outcomes["due_date"].notna()]["outcome"].value_counts()
-    late = outcomes[outcomes["outcome"] == "late"]
-    overdue = outcomes[outcomes["outcome"] == "open_overdue"]
-    first = (
-        f"Of {plural(int(counts.sum()), 'dated commitment')}, {counts.get('on_time', 0)} were"
-        f" delivered on time and {counts.get('late', 0)} late"
+    """The promises counted at the latest report: national bodies', then councils' apart."""
+    national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
+    when = (
+        f"counted at the latest report ({md(ctx.report_name(_latest_source(ctx)))})"
+        if len(ctx.later_reports)
+        else "with no later report in the data"
     )
+    sentences = [national.sentence(when)]
+    late = national.frame[national.frame["outcome"] == "late"]
     if len(late):
-        first += f" (by {late['months_late'].min()} to {late['months_late'].max()} months)"
-    sentences = [first + "."]
-    if len(overdue):
-        worst = overdue.sort_values("months_late", ascending=False).iloc[0]
         sentences.append(
-            f"{plural(len(overdue), 'commitment')} remained open after its due date at the last"
-            f" report; the longest overdue, {md(worst['description'].lower())} (recommendation"
-            f" {worst['rec_id']}), was {worst['months_late']} months past its date."
+            f"Those delivered late came {late['months_late'].min()} to"
+            f" {late['months_late'].max()} months after their dates."
         )
-    undated = outcomes[outcomes["due_date"].isna()]
+    overdue = national.frame[national.frame["outcome"] == "open_overdue"]
+    if len(overdue):
+        worst = overdue.sort_values(["months_late", "commitment_id"], ascending=[False, True])
+        worst = worst.iloc[0]
+        sentences.append(
+            f"Of those reported open after the due date, the longest overdue when last reported,"
+            f" {md(worst['description'].lower())} (recommendation {worst['rec_id']}), was"
+            f" {plural(int(worst['months_late']), 'month')} past its date at"
+            f" {md(ctx.report_name(worst['last_source']))}."
+        )
+    if national.counts["not_reported_since"]:
+        sentences.append(
+            "A promise not reported on since its due date may have been kept or not: no report"
+            " in the data says which; the table gives what was last heard of each."
+        )
+    if local.total:
+        sentences.append(local.sentence(when))
+    undated = ctx.outcomes[ctx.outcomes["due_date"].isna()]
     if len(undated):
         sentences.append(f"{plural(len(undated), 'further commitment')} named no date.")
     return Prose(" ".join(sentences))
+
+
+def _latest_source(ctx: Context) -> str:
+    return ctx.later_reports.iloc[-1]["source_id"]
