@@ -268,8 +268,10 @@ def test_sentences_follow_new_data(data_copy: Path) -> None:
     assert "June 2014" in ctx.report_name("newtown-2014")
     assert "Newtown" in home.guide(ctx).text
     assert "Three later reports" in timeline.intro(ctx).text
-    assert "Newtown's report of June 2014" in timeline.intro(ctx).text
-    assert one_year_on.later_view(ctx).text.startswith("## The view from Newtown, June 2014")
+    assert ctx.voice("newtown-2014", "newtown") in timeline.intro(ctx).text
+    assert one_year_on.later_view(ctx).text.startswith(
+        f"## The view from {ctx.report_name('newtown-2014')}"
+    )
     assert "Newtown" in local.intro(ctx).text and "Three council papers" in local.intro(ctx).text
     assert "six sources" in data_and_method.intro(ctx).text
     assert "Newtown" in json.dumps(home.glance_table(ctx)[1])
@@ -471,7 +473,13 @@ def test_phone_layouts_fit_a_phone(ctx) -> None:
     assert set(narrow["layout"]) == set(wide["layout"])
     words = [w for row in narrow["data"]["text"][0] for w in row]
     assert len(words) == sum(len(row) for row in grid.data[0].z)
-    assert max(len(html.unescape(w)) for w in words) <= 14, words
+    lines = [line for w in words for line in html.unescape(w).split("<br>")]
+    assert max(len(line) for line in lines) <= 14, words
+    # One name per status at every width: a phone's cell is the label itself, in short lines.
+    names = set(ctx.status_label.values())
+    for word in words:
+        whole = html.unescape(word).replace("<br>", " ").strip("()")
+        assert whole in names, word
     for name in narrow["layout"]["yaxis.ticktext"]:
         lines = [re.sub(r"<[^>]+>", "", line) for line in name.split("<br>")]
         assert len(lines) <= 2 and max(len(html.unescape(line)) for line in lines) <= 21, lines
@@ -618,3 +626,19 @@ def test_differing_readings_are_said_and_quoted(ctx) -> None:
         else:
             assert "The reports differ" not in text, rec
     assert differing, "the data holds a recommendation whose readings differ"
+
+
+def test_local_work_is_counted_as_pieces_of_work_on_recommendations(ctx) -> None:
+    """A council's claims are counted as claims, its recommendations as recommendations."""
+    assert local.authorities(1) == "1 local authority"
+    assert local.authorities(3) == "3 local authorities"
+    rows = local.local_progress_rows(ctx)
+    texts = [p.text for p in local.local_progress(ctx) if isinstance(p, Prose)]
+    for council, mine in rows[rows["reported_by"].isin(local.shown_councils(ctx))].groupby(
+        "reported_by"
+    ):
+        said = [t for t in texts if f"{{#local-{council}}}" in t]
+        assert said, council
+        pieces = "piece" if len(mine) == 1 else "pieces"
+        recs = mine["rec_id"].nunique()
+        assert f"{len(mine)} {pieces} of local work on {recs} recommendation" in said[0]

@@ -10,9 +10,11 @@ import pandas as pd
 
 # The label of the first snapshot, which the Government response itself provides.
 BASELINE = "Government response"
-# States the analysis gives a recommendation that no report codes: the Government had not yet
-# decided on it, or a report did not mention it.
-DERIVED_STATUS_LABELS = {"not_decided": "Not yet decided", "not_reported": "Not mentioned"}
+# States the analysis gives a recommendation that no report codes, defined here once and named
+# the same at every width: at the Government response, a recommendation it had not accepted
+# has no position yet; a report that does not mention a recommendation leaves it not mentioned.
+# Neither is a status of statuses.csv.
+DERIVED_STATUS_LABELS = {"not_decided": "No position yet", "not_reported": "Not mentioned"}
 
 
 def combine_statuses(statuses: list[str], ranks: dict[str, int]) -> str:
@@ -77,7 +79,7 @@ def status_snapshots(
                     "reported_by": "government",
                     "rec_id": rec_id,
                     "status": "planned" if decided else "not_decided",
-                    "detail": "Accepted, with work promised." if decided else "Not yet decided.",
+                    "detail": "Accepted, with work promised." if decided else "No position yet.",
                     "quote": quote.iloc[0] if len(quote) else "",
                 }
             )

@@ -19,7 +19,6 @@ from ._parts import (
     join_words,
     number_word,
     plural,
-    report_label,
 )
 
 
@@ -141,8 +140,10 @@ def glance_table(ctx: Context) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     )
     columns, codes = [], pd.DataFrame(index=glance.index)
     later = ctx.snapshots[ctx.snapshots["report"] != analysis.BASELINE]
-    for (as_of, reporter), snap in later.groupby(["as_of", "reported_by"], sort=True):
-        column = report_label(as_of, ctx.actor_name[reporter])
+    for (_, source_id, reporter), snap in later.groupby(
+        ["as_of", "source_id", "reported_by"], sort=True
+    ):
+        column = ctx.voice(source_id, reporter)
         snap = snap.set_index("rec_id")
         glance[column] = glance["rec_id"].map(
             {rec: known_status_text(ctx, row) for rec, row in snap.iterrows()}
@@ -177,7 +178,7 @@ def guide(ctx: Context) -> Prose:
     """A guide to the other pages, naming the reports and councils the data holds."""
     reports = ctx.later_reports
     report_names = "; ".join(
-        f"{md(ctx.actor_name[r.reported_by])}, {r.as_of:%B %Y}" for r in reports.itertuples()
+        md(ctx.voice(r.source_id, r.reported_by)) for r in reports.itertuples()
     )
     councils = [
         c

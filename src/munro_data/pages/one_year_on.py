@@ -45,18 +45,14 @@ def intro(ctx: Context) -> Prose:
         return Prose("No progress report is in the data yet.")
     lines = [
         f"The first progress report in the data is {_source_title(ctx, first['source_id'])}."
-        f" This page gives its overall verdict, the status of every recommendation as"
-        f" {md(ctx.actor_name[first['reported_by']])} reported it at {first['as_of']:%d %B %Y},"
+        f" This page gives its overall verdict, the status of every recommendation as given in"
+        f" {md(ctx.voice(first['source_id'], first['reported_by']))} (as at"
+        f" {first['as_of']:%d %B %Y}),"
         " the key figures area by area"
     ]
     later = ctx.later_reports.iloc[1:]
     if len(later):
-        names = join_words(
-            [
-                f"{md(ctx.actor_name[r.reported_by])}'s report of {r.as_of:%B %Y}"
-                for r in later.itertuples()
-            ]
-        )
+        names = join_words([md(ctx.voice(r.source_id, r.reported_by)) for r in later.itertuples()])
         lines[0] += f", and the view from {names}"
     return Prose(lines[0] + ".")
 
@@ -157,7 +153,7 @@ def status_chart(ctx: Context) -> Chart | None:
         fig,
         "fig-status-first",
         f"Status of the recommendations at {first['as_of']:%d %B %Y}, by theme, as"
-        f" {ctx.actor_name[first['reported_by']]} reported it: "
+        f" given in {ctx.voice(first['source_id'], first['reported_by'])}: "
         f"{counts_phrase(counts, ctx.status_label)}.",
         script=_interact.behaviour(),
     )
@@ -378,11 +374,11 @@ def later_view(ctx: Context) -> Prose | None:
     now = snap[(snap["as_of"] == last["as_of"]) & (snap["source_id"] == last["source_id"])]
     mentioned = now[now["status"] != "not_reported"]
     moved = mentioned[mentioned["status"] != mentioned["rec_id"].map(before)]
-    reporter = md(ctx.actor_name[last["reported_by"]])
+    reporter = md(ctx.report_name(last["source_id"]))
     lines = [
-        f"## The view from {reporter}, {last['as_of']:%B %Y} {{#later-view}}",
+        f"## The view from {reporter} {{#later-view}}",
         "",
-        f"{reporter}'s report of {last['as_of']:%d %B %Y} describes the national position on"
+        f"{reporter} describes the national position on"
         f" {plural(len(mentioned), 'recommendation')}:"
         f" {md(counts_phrase(mentioned['status'].value_counts(), ctx.status_label))}."
         f" Its picture differs from that of {first['as_of']:%B %Y} on"

@@ -259,7 +259,7 @@ def status_strip(ctx: Context, rec_id: int) -> Html:
         when = (
             f"{row.as_of:%Y}, Government response"
             if row.report == analysis.BASELINE
-            else f"{row.as_of:%B %Y}, {ctx.actor_name.get(row.reported_by, row.reported_by)}"
+            else ctx.voice(row.source_id, row.reported_by)
         )
         colour = _palette.fill(_palette.STATUS, row.status)
         steps.append(

@@ -23,7 +23,6 @@ from ._parts import (
     join_words,
     number_word,
     plural,
-    report_label,
     short,
     stepped_colourscale,
 )
@@ -33,12 +32,7 @@ from .recommendations import page_href
 def intro(ctx: Context) -> Prose:
     """Which later reports the page draws on, named from the data."""
     reports = ctx.later_reports
-    named = join_words(
-        [
-            f"{md(ctx.actor_name[r.reported_by])}'s report of {r.as_of:%B %Y}"
-            for r in reports.itertuples()
-        ]
-    )
+    named = join_words([md(ctx.voice(r.source_id, r.reported_by)) for r in reports.itertuples()])
     count = number_word(len(reports)).capitalize()
     return Prose(
         "The Government answered the review with promises and timescales."
@@ -57,10 +51,10 @@ def snapshot_columns(ctx: Context) -> pd.DataFrame:
     """The snapshots with a column heading per report, in date order."""
     snap = ctx.snapshots.copy()
     snap["column"] = [
-        f"{analysis.BASELINE} ({a:%Y})"
-        if report == analysis.BASELINE
-        else report_label(a, ctx.actor_name[b])
-        for report, a, b in zip(snap["report"], snap["as_of"], snap["reported_by"], strict=True)
+        f"{analysis.BASELINE} ({a:%Y})" if report == analysis.BASELINE else ctx.voice(s, b)
+        for report, a, s, b in zip(
+            snap["report"], snap["as_of"], snap["source_id"], snap["reported_by"], strict=True
+        )
     ]
     return snap
 
@@ -70,12 +64,8 @@ def status_codes(ctx: Context) -> list[str]:
     return ctx.status_order(ctx.snapshots["known_status"])
 
 
-# A status in a word or two, for a phone's narrow cells; other codes keep their label.
-SHORT_STATUS = {
-    "partly_delivered": "Partly done",
-    "not_decided": "Undecided",
-    "not_reported": "\u2013",
-}
+# On a phone's narrow cells a status keeps its one name, in short lines.
+NARROW_CELL = 10
 
 
 def _cell_text(ctx: Context, entry: pd.Series) -> str:
@@ -89,7 +79,7 @@ def _cell_text(ctx: Context, entry: pd.Series) -> str:
 def _short_cell_text(ctx: Context, entry: pd.Series) -> str:
     """The same on a phone: a short word, in brackets when it is an earlier status standing."""
     code = str(entry["known_status"])
-    label = SHORT_STATUS.get(code) or short(ctx.status_text(code), 12)
+    label = "<br>".join(plot(line) for line in textwrap.wrap(ctx.status_text(code), NARROW_CELL))
     if entry["mentioned"] or pd.isna(entry["known_as_of"]):
         return label
     return f"({label})"
@@ -100,7 +90,12 @@ def _short_heading(snap: pd.DataFrame, column: str, ctx: Context) -> str:
     first = snap[snap["column"] == column].iloc[0]
     if first["report"] == analysis.BASELINE:
         return f"Response<br>{first['as_of']:%Y}"
-    return f"{first['as_of']:%b %Y}<br>{plot(short(ctx.actor_name[first['reported_by']], 12))}"
+    author = ctx.source_author(first["source_id"])
+    lines = [f"{first['as_of']:%b %Y}", short(ctx.actor_name.get(author, ""), 12)]
+    if first["reported_by"] != author:
+        # The part of the report in another actor's voice says so, as the wide heading does.
+        lines.append(short(f"{ctx.actor_name[first['reported_by']]}'s update", 14))
+    return "<br>".join(plot(line) for line in lines if line)
 
 
 def _two_lines(rec: int, label: str, width: int = 21) -> str:
@@ -122,7 +117,7 @@ def status_grid(ctx: Context) -> Chart:
         entries = [grid.loc[(rec, column)] for column in report_columns]
         z.append([codes.index(e["known_status"]) for e in entries])
         text.append([plot(_cell_text(ctx, e)) for e in entries])
-        narrow_text.append([plot(_short_cell_text(ctx, e)) for e in entries])
+        narrow_text.append([_short_cell_text(ctx, e) for e in entries])
         custom.append(
             [
                 [
