@@ -642,3 +642,17 @@ def test_local_work_is_counted_as_pieces_of_work_on_recommendations(ctx) -> None
         pieces = "piece" if len(mine) == 1 else "pieces"
         recs = mine["rec_id"].nunique()
         assert f"{len(mine)} {pieces} of local work on {recs} recommendation" in said[0]
+
+
+def test_a_promise_to_decide_reads_as_a_decision(ctx) -> None:
+    """Every promise to decide is labelled so; once kept, its outcome says what was decided."""
+    decide = ctx.outcomes[ctx.outcomes["promise"] == "decide"]
+    assert len(decide), "the data holds promises to decide"
+    for rec, mine in decide.groupby("rec_id"):
+        text = recommendations.rec_page_commitments(ctx, rec).text
+        for c in mine.itertuples():
+            line = next(x for x in text.splitlines() if md(c.description) in x)
+            assert line.startswith("- Promise to decide"), line
+            assert "**Delivered" not in line, line
+            if c.outcome in ("on_time", "late", "delivered_undated"):
+                assert "**Decided" in line, line

@@ -110,9 +110,40 @@ def last_heard(ctx: Context, row) -> str:
     return f"{row['last_report']:%B %Y}, {ctx.status_text(row['last_status']).lower()}"
 
 
+# A promise to consider or decide is kept by a decision: its outcome says "decided", and what.
+DECIDED = {
+    "on_time": "Decided on time",
+    "late": "Decided late",
+    "delivered_undated": "Decided (date not stated)",
+}
+
+
+def promise_kind(row) -> str:
+    """ "deliver" or "decide" (the commitments' ``promise`` column; deliver where absent)."""
+    kind = row.get("promise") if hasattr(row, "get") else None
+    return "decide" if kind == "decide" else "deliver"
+
+
+def decision(ctx: Context, row) -> str:
+    """What a report says was decided on a promise to decide, with the decision's date."""
+    said = ctx.progress[
+        (ctx.progress["commitment_id"] == row["commitment_id"])
+        & (ctx.progress["status"] == "delivered")
+    ].sort_values(["as_of", "progress_id"])
+    if said.empty:
+        return ""
+    first = said.iloc[0]
+    when = first["event_date"] if pd.notna(first["event_date"]) else first["as_of"]
+    return f"{str(first['detail']).rstrip('.')} ({when:%B %Y})"
+
+
 def outcome_text(ctx: Context, row) -> str:
-    """A promise's outcome in words, with what was last heard of it where it was not done."""
+    """A promise's outcome in words, with what was last heard of it where it was not done, and
+    what was decided where the promise was to decide."""
     label = analysis.OUTCOME_LABELS.get(str(row["outcome"]), str(row["outcome"]))
+    if promise_kind(row) == "decide" and row["outcome"] in DECIDED:
+        what = decision(ctx, row)
+        return f"{DECIDED[row['outcome']]}: {what}" if what else DECIDED[row["outcome"]]
     if row["outcome"] in ("not_reported_since", "open_overdue", "open") and pd.notna(
         row["last_report"]
     ):

@@ -9,7 +9,7 @@ from .. import analysis
 from ..escape import html, md
 from . import _palette
 from ._context import POOL, Context
-from ._counting import outcome_text
+from ._counting import outcome_text, promise_kind
 from ._parts import (
     Html,
     Prose,
@@ -340,8 +340,9 @@ def rec_page_commitments(ctx: Context, rec_id: int) -> Prose:
         lines.append("No dated or undated commitment on this recommendation is in the data.")
     for c in promised.sort_values(["due_date", "commitment_id"]).itertuples():
         when = f", *{md(c.due_text)}*" if pd.notna(c.due_text) else ", no date promised"
+        kind = "Promise to decide" if promise_kind(c._asdict()) == "decide" else "Promise"
         lines.append(
-            f"- {md(ctx.actor_name[c.actor_id])}: {md(c.description)}{when}."
+            f"- {kind}, {md(ctx.actor_name_in_text(c.actor_id))}: {md(c.description)}{when}."
             f" **{md(outcome_text(ctx, c._asdict()))}.** \u201c{md(c.quote)}\u201d"
             f" ({cite_link(ctx, c.source_id, c.quote, c.actor_id)})"
         )
