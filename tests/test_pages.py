@@ -656,3 +656,24 @@ def test_a_promise_to_decide_reads_as_a_decision(ctx) -> None:
             assert "**Delivered" not in line, line
             if c.outcome in ("on_time", "late", "delivered_undated"):
                 assert "**Decided" in line, line
+
+
+def test_every_fall_in_status_is_explained_where_it_is_shown(ctx) -> None:
+    """A status lower than the one before it, in the glance table or the grid, is listed with
+    its explanation beside them and on its recommendation's page."""
+    ranks = dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
+    later = ctx.snapshots[
+        (ctx.snapshots["report"] != analysis.BASELINE) & ctx.snapshots["mentioned"]
+    ].sort_values(["rec_id", "as_of"])
+    falls = set()
+    for rec, snaps in later.groupby("rec_id"):
+        codes = [ranks.get(s, -1) for s in snaps["status"]]
+        if any(b < a for a, b in zip(codes, codes[1:], strict=False)):
+            falls.add(rec)
+    assert falls, "the data holds a status that falls"
+    for text in (home.status_falls(ctx).text, timeline.status_falls(ctx).text):
+        listed = {int(n) for n in re.findall(r"rec-(\d+)\.html#summary", text)}
+        assert listed == falls
+        assert text.count("not a report by") + text.count("The same reporter") == len(falls)
+    for rec in falls:
+        assert "**The reports differ.**" in recommendations.recommendation_page(ctx, rec)[0].text

@@ -8,7 +8,7 @@ from great_tables import GT
 
 from .. import analysis
 from ..escape import md
-from . import _palette
+from . import _palette, recommendations
 from ._context import Context
 from ._counting import COUNTED, LOCAL, NATIONAL, scope_actors, tally
 from ._parts import (
@@ -158,7 +158,7 @@ def known_status_text(ctx: Context, row: pd.Series) -> str:
     label = ctx.status_text(row["known_status"])
     if row["mentioned"] or pd.isna(row["known_as_of"]):
         return label
-    return f"{label} (at {row['known_as_of']:%B %Y}; not mentioned)"
+    return f"{label} ({row['known_as_of']:%B %Y}; not mentioned since)"
 
 
 def glance(ctx: Context) -> GT:
@@ -172,6 +172,11 @@ def glance(ctx: Context) -> GT:
     if status_columns:
         table = table.tab_spanner("Latest known status", columns=status_columns)
     return table
+
+
+def status_falls(ctx: Context) -> Prose | None:
+    """Each fall in status in the table above, explained (see the recommendations' pages)."""
+    return recommendations.status_falls(ctx, base="notebooks/")
 
 
 def guide(ctx: Context) -> Prose:

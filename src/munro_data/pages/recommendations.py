@@ -198,28 +198,67 @@ def evidence_cue(ctx: Context, rec_id: int) -> str:
     )
 
 
+def _rank(ctx: Context) -> dict[str, int]:
+    return dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
+
+
+def why_differ(ctx: Context, first, last, same_day: bool = False) -> str:
+    """One sentence on why two readings differ: two voices at one date, another reporter's
+    lower reading (not a report that work went back), or the same reporter's."""
+    ranks = _rank(ctx)
+    falls = ranks.get(last["status"], -1) < ranks.get(first["status"], -1)
+    if same_day:
+        return "Two voices in the same report give it different statuses."
+    if falls and last["reported_by"] != first["reported_by"]:
+        return (
+            f"The later status is lower, and it is another reporter's reading"
+            f" ({md(ctx.actor_name[last['reported_by']])}), not a report by"
+            f" {md(ctx.actor_name_in_text(first['reported_by']))} that work went back."
+        )
+    if falls:
+        return "The same reporter gives a lower status later; its words are on the page."
+    return "The reports give it different statuses."
+
+
+def status_falls(ctx: Context, base: str = "") -> Prose | None:
+    """Every fall in a recommendation's status from one report to the next, each with its
+    explanation and a link to the page that quotes both readings (``base``: the path from the
+    calling page to the recommendations' pages)."""
+    ranks = _rank(ctx)
+    later = ctx.snapshots[
+        (ctx.snapshots["report"] != analysis.BASELINE) & ctx.snapshots["mentioned"]
+    ].sort_values(["rec_id", "as_of"])
+    lines = []
+    for rec, snaps in later.groupby("rec_id", sort=True):
+        for before, after in zip(
+            snaps.iloc[:-1].to_dict("records"), snaps.iloc[1:].to_dict("records"), strict=True
+        ):
+            if ranks.get(after["status"], -1) >= ranks.get(before["status"], -1):
+                continue
+            lines.append(
+                f"- [{md(ctx.rec_label(rec))}]({base}{page_href(rec)}#summary):"
+                f" {md(ctx.status_text(before['status']).lower())} in"
+                f" {md(ctx.voice(before['source_id'], before['reported_by']))};"
+                f" {md(ctx.status_text(after['status']).lower())} in"
+                f" {md(ctx.voice(after['source_id'], after['reported_by']))}."
+                f" {why_differ(ctx, before, after)}"
+            )
+    if not lines:
+        return None
+    head = (
+        f"Where a status falls from one report to the next ({plural(len(lines), 'case')}), the"
+        " reports say:"
+    )
+    return Prose("\n".join([head, "", *lines]))
+
+
 def disagreement(ctx: Context, rec_id: int) -> str | None:
     """One sentence where readings differ (a status falls, or two voices at one date differ),
     followed by each reading with its quote; ``None`` where they agree."""
     said = readings(ctx, rec_id)
     if said["status"].nunique() < 2:
         return None
-    ranks = dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
-    first, last = said.iloc[0], said.iloc[-1]
-    falls = ranks.get(last["status"], -1) < ranks.get(first["status"], -1)
-    same_day = said["as_of"].nunique() == 1
-    if same_day:
-        why = "Two voices in the same report give it different statuses."
-    elif falls and last["reported_by"] != first["reported_by"]:
-        why = (
-            f"The later status is lower, and it is another reporter's reading"
-            f" ({md(ctx.actor_name[last['reported_by']])}), not a report by"
-            f" {md(ctx.actor_name_in_text(first['reported_by']))} that work went back."
-        )
-    elif falls:
-        why = "The same reporter gives a lower status later; its words are below."
-    else:
-        why = "The reports give it different statuses."
+    why = why_differ(ctx, said.iloc[0], said.iloc[-1], said["as_of"].nunique() == 1)
     lines = [f"**The reports differ.** {why}", ""]
     lines += [
         f"- {md(ctx.status_text(r.status))} ({md(ctx.voice(r.source_id, r.reported_by))}):"

@@ -27,6 +27,7 @@ from ._parts import (
     stepped_colourscale,
 )
 from .recommendations import page_href
+from .recommendations import status_falls as status_falls
 
 
 def intro(ctx: Context) -> Prose:
