@@ -178,7 +178,7 @@ def local_progress(ctx: Context) -> list:
         parts.append(
             Prose(
                 f"### {md(ctx.actor_full_name[council])} {{#local-{slug(council)}}}\n\n"
-                f"{md(ctx.actor_name[council])}'s report of {rows['as_of'].max():%d %B %Y}"
+                f"{md(ctx.report_name(rows.sort_values('as_of')['source_id'].iloc[-1]))}"
                 f" describes {plural(len(rows), 'piece')} of local work on"
                 f" {plural(rows['rec_id'].nunique(), 'recommendation')}:"
                 f" {md(counts_phrase(rows['status'].astype(str).value_counts(), ctx.status_label))}."

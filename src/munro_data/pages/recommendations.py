@@ -77,7 +77,7 @@ def explorer_rows(ctx: Context) -> pd.DataFrame:
 def explorer(ctx: Context) -> Html:
     """Every stance with its quote, filtered in the browser by theme, actor, stance, status."""
     rows = explorer_rows(ctx)
-    status_heading = "Status now"
+    status_heading = "Last reported status"
     present = set(rows["status"].astype(str))
     filters = [
         ("theme", "Theme", [(t, t) for t in ctx.themes["title"]]),
@@ -446,18 +446,25 @@ def recommendation_page(ctx: Context, rec_id: int) -> list[Prose]:
 
 
 def index_entry(ctx: Context, rec_id: int) -> str:
-    latest = latest_status(ctx)
+    """A recommendation's line in the index: its status as its page's first line words it."""
     title = md(ctx.rec_title[rec_id])
-    now = (
-        f"{md(ctx.status_text(latest.loc[rec_id, 'status']))}"
-        f" ({md(ctx.actor_name.get(latest.loc[rec_id, 'reported_by'], ''))},"
-        f" {latest.loc[rec_id, 'as_of']:%B %Y})"
-        if rec_id in latest.index
-        else "no status reported"
-    )
-    return f"{rec_id}. [{title}]({page_href(rec_id)}) \u2014 status now: {now}."
+    return f"{rec_id}. [{title}]({page_href(rec_id)}) \u2014 {status_phrase(ctx, rec_id)}."
+
+
+def status_phrase(ctx: Context, rec_id: int) -> str:
+    """ "status at the last report: In progress (Derby's report, 19 March 2013)", or "last
+    reported: ... ; not mentioned since" (the page's first line, in brief)."""
+    latest = latest_status(ctx)
+    if rec_id not in latest.index:
+        return "no report gives it a status"
+    now = latest.loc[rec_id]
+    said = f"{md(ctx.status_text(now['status']))} ({md(ctx.voice(now['source_id'], now['reported_by']))})"
+    reports = ctx.later_reports
+    if len(reports) and now["as_of"] == reports["as_of"].max():
+        return f"status at the last report: {said}"
+    return f"last reported: {said}; not mentioned since"
 
 
 def each_recommendation(ctx: Context) -> Prose:
-    """The index of the recommendations' own pages, each with its status now."""
+    """The index of the recommendations' own pages, each with its last reported status."""
     return Prose("\n".join(index_entry(ctx, rec) for rec in sorted(ctx.recommendations["rec_id"])))
