@@ -677,3 +677,8 @@ def test_every_fall_in_status_is_explained_where_it_is_shown(ctx) -> None:
         assert text.count("not a report by") + text.count("The same reporter") == len(falls)
     for rec in falls:
         assert "**The reports differ.**" in recommendations.recommendation_page(ctx, rec)[0].text
+    # One year on lists what changed between its two reports: each fall there is explained too.
+    for line in one_year_on.later_view(ctx).text.splitlines():
+        found = re.search(r"rec-(\d+)\.html#summary", line)
+        if found and int(found.group(1)) in falls:
+            assert "not a report by" in line or "The same reporter" in line, line

@@ -124,17 +124,18 @@ def promise_kind(row) -> str:
     return "decide" if kind == "decide" else "deliver"
 
 
-def decision(ctx: Context, row) -> str:
-    """What a report says was decided on a promise to decide, with the decision's date."""
+def decision(ctx: Context, row) -> tuple[str, str]:
+    """When a promise to decide was decided ("December 2011") and what the report says was
+    decided; empty strings where no report says it was."""
     said = ctx.progress[
         (ctx.progress["commitment_id"] == row["commitment_id"])
         & (ctx.progress["status"] == "delivered")
     ].sort_values(["as_of", "progress_id"])
     if said.empty:
-        return ""
+        return "", ""
     first = said.iloc[0]
     when = first["event_date"] if pd.notna(first["event_date"]) else first["as_of"]
-    return f"{str(first['detail']).rstrip('.')} ({when:%B %Y})"
+    return f"{when:%B %Y}", str(first["detail"])
 
 
 def outcome_text(ctx: Context, row) -> str:
@@ -142,8 +143,8 @@ def outcome_text(ctx: Context, row) -> str:
     what was decided where the promise was to decide."""
     label = analysis.OUTCOME_LABELS.get(str(row["outcome"]), str(row["outcome"]))
     if promise_kind(row) == "decide" and row["outcome"] in DECIDED:
-        what = decision(ctx, row)
-        return f"{DECIDED[row['outcome']]}: {what}" if what else DECIDED[row["outcome"]]
+        when, _ = decision(ctx, row)
+        return f"{DECIDED[row['outcome']]} ({when})" if when else DECIDED[row["outcome"]]
     if row["outcome"] in ("not_reported_since", "open_overdue", "open") and pd.notna(
         row["last_report"]
     ):

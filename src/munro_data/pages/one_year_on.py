@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from great_tables import GT
 
 from ..escape import md, plot, plot_wrapped, slug
-from . import _interact, _palette
+from . import _interact, _palette, recommendations
 from ._context import Context
 from ._parts import (
     Chart,
@@ -385,11 +385,18 @@ def later_view(ctx: Context) -> Prose | None:
         f" {plural(len(moved), 'recommendation')}:",
         "",
     ]
+    earlier = snap[snap["as_of"] == first["as_of"]].set_index("rec_id")
+    rank = dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
     for row in moved.sort_values("rec_id").itertuples():
+        # A fall is never shown without its explanation (another reporter's reading, or the
+        # same reporter's), as on the recommendation's page, which quotes both.
+        falls = rank.get(row.status, -1) < rank.get(before[row.rec_id], -1)
+        why = recommendations.why_differ(ctx, earlier.loc[row.rec_id], row._asdict())
+        link = f"{recommendations.page_href(row.rec_id)}#summary"
         lines.append(
-            f"- **{md(ctx.rec_label(row.rec_id))}**:"
+            f"- **[{md(ctx.rec_label(row.rec_id))}]({link})**:"
             f" {md(ctx.status_text(before[row.rec_id]).lower())} in {first['as_of']:%B %Y},"
             f" {md(ctx.status_text(row.status).lower())} in {last['as_of']:%B %Y}."
-            f" {md(row.detail)}"
+            f" {md(row.detail)}" + (f" {why}" if falls else "")
         )
     return Prose("\n".join(lines))

@@ -9,7 +9,7 @@ from .. import analysis
 from ..escape import html, md
 from . import _palette
 from ._context import POOL, Context
-from ._counting import outcome_text, promise_kind
+from ._counting import decision, outcome_text, promise_kind
 from ._parts import (
     Html,
     Prose,
@@ -382,10 +382,19 @@ def rec_page_commitments(ctx: Context, rec_id: int) -> Prose:
         kind = "Promise to decide" if promise_kind(c._asdict()) == "decide" else "Promise"
         lines.append(
             f"- {kind}, {md(ctx.actor_name_in_text(c.actor_id))}: {md(c.description)}{when}."
-            f" **{md(outcome_text(ctx, c._asdict()))}.** \u201c{md(c.quote)}\u201d"
+            f" **{md(outcome_text(ctx, c._asdict()))}.**{_decided(ctx, c._asdict())}"
+            f" \u201c{md(c.quote)}\u201d"
             f" ({cite_link(ctx, c.source_id, c.quote, c.actor_id)})"
         )
     return Prose("\n".join(lines))
+
+
+def _decided(ctx: Context, row: dict) -> str:
+    """What was decided on a promise to decide, as the report says it (" ..." or "")."""
+    if promise_kind(row) != "decide":
+        return ""
+    _, what = decision(ctx, row)
+    return f" {md(what)}" if what else ""
 
 
 def rec_page_progress(ctx: Context, rec_id: int) -> Prose:

@@ -95,7 +95,8 @@ def _short_heading(snap: pd.DataFrame, column: str, ctx: Context) -> str:
     lines = [f"{first['as_of']:%b %Y}", short(ctx.actor_name.get(author, ""), 12)]
     if first["reported_by"] != author:
         # The part of the report in another actor's voice says so, as the wide heading does.
-        lines.append(short(f"{ctx.actor_name[first['reported_by']]}'s update", 14))
+        lines[-1] += ":"
+        lines += [short(f"{ctx.actor_name[first['reported_by']]}'s", 14), "update"]
     return "<br>".join(plot(line) for line in lines if line)
 
 
@@ -179,7 +180,7 @@ def status_grid(ctx: Context) -> Chart:
                 "xaxis.tickfont.size": 10,
                 "yaxis.ticktext": [_two_lines(rec, ctx.rec_label(rec)) for rec in order],
                 "yaxis.tickfont.size": 10,
-                "margin.t": 40,
+                "margin.t": 64,
             },
             "traces": [0],
         },
