@@ -27,7 +27,7 @@ from munro_data.pages import (
     stances,
     timeline,
 )
-from munro_data.pages._parts import NUMBER_WORDS, date_label
+from munro_data.pages._parts import NUMBER_WORDS
 from munro_data.site._config import PROJECT_DIR, read_config
 
 NOTEBOOKS = [PROJECT_DIR / p.source for p in read_config().pages]
@@ -396,13 +396,14 @@ def test_a_recommendations_progress_has_a_heading_per_report_and_every_claim(ctx
             (ctx.progress["rec_id"] == rec) & ~ctx.progress["reported_by"].isin(ctx.pooled)
         ]
         text = recommendations.rec_page_progress(ctx, rec).text
-        reports = rows.sort_values("as_of")[["as_of", "reported_by", "scope"]].drop_duplicates()
+        reports = rows.sort_values("as_of")[
+            ["as_of", "source_id", "reported_by", "scope"]
+        ].drop_duplicates()
         headings = [line for line in text.splitlines() if line.startswith("### ")]
-        # One heading per report, in date order, naming who reported.
+        # One heading per report and voice, in date order, naming the report and whose words.
         assert len(headings) == len(reports), rec
         for heading, report in zip(headings, reports.itertuples(), strict=True):
-            assert ctx.actor_name[report.reported_by] in heading, (rec, heading)
-            assert date_label(report.as_of) in heading, (rec, heading)
+            assert md(ctx.voice(report.source_id, report.reported_by)) in heading, (rec, heading)
         # Every claim is a bullet under its report's heading.
         assert text.count("\n- **") == len(rows), rec
 

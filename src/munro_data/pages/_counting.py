@@ -114,7 +114,7 @@ def last_heard(ctx: Context, row) -> str:
 DECIDED = {
     "on_time": "Decided on time",
     "late": "Decided late",
-    "delivered_undated": "Decided (date not stated)",
+    "delivered_undated": "Decided",
 }
 
 
@@ -125,8 +125,9 @@ def promise_kind(row) -> str:
 
 
 def decision(ctx: Context, row) -> tuple[str, str]:
-    """When a promise to decide was decided ("December 2011") and what the report says was
-    decided; empty strings where no report says it was."""
+    """When a promise to decide was decided ("December 2011", or "reported March 2013" where
+    the report gives no date) and what the report says was decided; empty strings where no
+    report says it was."""
     said = ctx.progress[
         (ctx.progress["commitment_id"] == row["commitment_id"])
         & (ctx.progress["status"] == "delivered")
@@ -134,19 +135,24 @@ def decision(ctx: Context, row) -> tuple[str, str]:
     if said.empty:
         return "", ""
     first = said.iloc[0]
-    when = first["event_date"] if pd.notna(first["event_date"]) else first["as_of"]
-    return f"{when:%B %Y}", str(first["detail"])
+    if pd.notna(first["event_date"]):
+        return f"{first['event_date']:%B %Y}", str(first["detail"])
+    # Without a date the decision is only known to precede the report that gives it.
+    return f"reported {first['as_of']:%B %Y}", str(first["detail"])
 
 
-def outcome_text(ctx: Context, row) -> str:
+def outcome_text(ctx: Context, row, heard: bool = True) -> str:
     """A promise's outcome in words, with what was last heard of it where it was not done, and
-    what was decided where the promise was to decide."""
+    what was decided where the promise was to decide (``heard=False`` leaves out what was last
+    heard, for a table that gives it in a column of its own)."""
     label = analysis.OUTCOME_LABELS.get(str(row["outcome"]), str(row["outcome"]))
     if promise_kind(row) == "decide" and row["outcome"] in DECIDED:
         when, _ = decision(ctx, row)
         return f"{DECIDED[row['outcome']]} ({when})" if when else DECIDED[row["outcome"]]
-    if row["outcome"] in ("not_reported_since", "open_overdue", "open") and pd.notna(
-        row["last_report"]
+    if (
+        heard
+        and row["outcome"] in ("not_reported_since", "open_overdue", "open")
+        and pd.notna(row["last_report"])
     ):
         return f"{label} (last heard: {last_heard(ctx, row)})"
     return label

@@ -15,7 +15,6 @@ from ._parts import (
     Prose,
     colour_cells,
     counts_phrase,
-    date_label,
     gt_table,
     join_words,
     plural,
@@ -407,12 +406,23 @@ def rec_page_progress(ctx: Context, rec_id: int) -> Prose:
         lines.append("No later report in the data mentions this recommendation.")
     # One heading per report (its date, who reported, at what scope), so that a phone reader
     # does not read the same preamble before every claim.
-    for (as_of, reporter, scope), claims in reported.groupby(
-        ["as_of", "reported_by", "scope"], sort=False
+    promise = dict(
+        zip(ctx.commitments["commitment_id"], ctx.commitments["description"], strict=True)
+    )
+    for (_, source_id, reporter, scope), claims in reported.groupby(
+        ["as_of", "source_id", "reported_by", "scope"], sort=False
     ):
-        lines += ["", f"### {date_label(as_of)}, {md(ctx.actor_name[reporter])} ({md(scope)})", ""]
+        about = "the national position" if scope == "national" else "local work"
+        lines += ["", f"### {md(ctx.voice(source_id, reporter))} \u2014 {about}", ""]
+        # A claim on a promise names it, so two claims on one decision read apart.
         lines += [
-            f"- **{md(ctx.status_text(p.status))}.** {md(p.detail)}"
+            f"- **{md(ctx.status_text(p.status))}.**"
+            + (
+                f" *On the promise: {md(promise[p.commitment_id])}.*"
+                if pd.notna(p.commitment_id) and p.commitment_id in promise
+                else ""
+            )
+            + f" {md(p.detail)}"
             f" \u201c{md(p.quote)}\u201d"
             f" ({cite_link(ctx, p.source_id, p.quote, p.reported_by)})"
             for p in claims.itertuples()

@@ -13,7 +13,7 @@ from .. import analysis
 from ..escape import md, plot, plot_wrapped
 from . import _interact, _palette
 from ._context import Context
-from ._counting import LOCAL, NATIONAL, tally
+from ._counting import LOCAL, NATIONAL, outcome_text, tally
 from ._parts import (
     Chart,
     Prose,
@@ -483,6 +483,9 @@ def slippage_table(ctx: Context) -> pd.DataFrame:
                 )
             ],
             "outcome": outcomes["outcome"],
+            "outcome_words": [
+                outcome_text(ctx, row, heard=False) for row in outcomes.to_dict("records")
+            ],
             "delivered": outcomes["delivered_on"].map(date_label),
             "months_late": outcomes["months_late"],
         }
@@ -499,13 +502,14 @@ def slippage(ctx: Context) -> GT:
         description="Promise",
         due="Due",
         last="Last heard",
-        outcome="Outcome at the latest report",
+        outcome_words="Outcome at the latest report",
         delivered="Delivered",
         months_late="Months late",
     )
-    table = colour_cells(table, "outcome", frame["outcome"], _palette.OUTCOME)
-    table = table.fmt(lambda code: analysis.OUTCOME_LABELS.get(code, code), columns="outcome")
-    return table.sub_missing(missing_text="")
+    # The words say what became of the promise ("Decided late" for a promise to decide); the
+    # colour is its outcome's.
+    table = colour_cells(table, "outcome_words", frame["outcome"], _palette.OUTCOME)
+    return table.cols_hide("outcome").sub_missing(missing_text="")
 
 
 def slippage_summary(ctx: Context) -> Prose:
