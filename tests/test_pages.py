@@ -13,6 +13,7 @@ import pytest
 from conftest import read_rows, write_rows
 
 from munro_data import analysis
+from munro_data.escape import md
 from munro_data.pages import (
     Chart,
     Html,
@@ -27,7 +28,7 @@ from munro_data.pages import (
     timeline,
 )
 from munro_data.pages._further import FURTHER, FURTHER_ANCHOR
-from munro_data.pages._parts import NUMBER_WORDS, date_label
+from munro_data.pages._parts import NUMBER_WORDS
 from munro_data.site._config import PROJECT_DIR, read_config
 
 NOTEBOOKS = [PROJECT_DIR / p.source for p in read_config().pages]
@@ -81,7 +82,7 @@ def test_home_headlines_count_the_governments_answers(ctx) -> None:
     support = (government["stance"].astype(str) == "support").sum()
     assert f"\u201cAccept\u201d to {NUMBER_WORDS[support]}" in text
     last = ctx.later_reports.iloc[-1]
-    assert f"At the last report ({last['as_of']:%B %Y}" in text
+    assert f"counted at {ctx.report_name(last['source_id'])}:" in text
 
 
 def test_commitments_by_report_count_only_what_was_reported_by_then(ctx) -> None:
@@ -264,11 +265,14 @@ def test_sentences_follow_new_data(data_copy: Path) -> None:
     ctx = load_context(folder)
     assert "one of six public documents" in home.sources_sentence(ctx).text
     assert "June 2014" in home.sources_sentence(ctx).text
-    assert "At the last report (June 2014, Newtown)" in home.headlines(ctx).text
+    assert f"counted at {ctx.report_name('newtown-2014')}:" in home.headlines(ctx).text
+    assert "June 2014" in ctx.report_name("newtown-2014")
     assert "Newtown" in home.guide(ctx).text
     assert "Three later reports" in timeline.intro(ctx).text
-    assert "Newtown's report of June 2014" in timeline.intro(ctx).text
-    assert one_year_on.later_view(ctx).text.startswith("## The view from Newtown, June 2014")
+    assert ctx.voice("newtown-2014", "newtown") in timeline.intro(ctx).text
+    assert one_year_on.later_view(ctx).text.startswith(
+        f"## The view from {ctx.report_name('newtown-2014')}"
+    )
     assert "Newtown" in local.intro(ctx).text and "Three council papers" in local.intro(ctx).text
     assert "six sources" in data_and_method.intro(ctx).text
     assert "Newtown" in json.dumps(home.glance_table(ctx)[1])
@@ -329,8 +333,14 @@ def test_each_recommendation_page_answers_first(ctx) -> None:
         first = recommendations.recommendation_page(ctx, rec)[0].text.splitlines()
         assert first[0].startswith("## "), first
         answer = first[2]
-        assert answer.startswith(f"**Status now: {ctx.status_text(now.loc[rec, 'status'])}**")
-        assert f"{now.loc[rec, 'as_of']:%B %Y}" in answer
+        status = ctx.status_text(now.loc[rec, "status"])
+        last = ctx.later_reports["as_of"].max()
+        said = ctx.voice(now.loc[rec, "source_id"], now.loc[rec, "reported_by"])
+        if now.loc[rec, "as_of"] == last:
+            assert answer.startswith(f"**Status at the last report: {status}** ({said})")
+        else:
+            # Carried forward from an earlier report: it says so, and that nothing came since.
+            assert answer.startswith(f"**Last reported: {status}** ({said}); not mentioned since")
 
 
 def test_recommendation_pages_link_in_order(ctx) -> None:
@@ -387,13 +397,14 @@ def test_a_recommendations_progress_has_a_heading_per_report_and_every_claim(ctx
             (ctx.progress["rec_id"] == rec) & ~ctx.progress["reported_by"].isin(ctx.pooled)
         ]
         text = recommendations.rec_page_progress(ctx, rec).text
-        reports = rows.sort_values("as_of")[["as_of", "reported_by", "scope"]].drop_duplicates()
+        reports = rows.sort_values("as_of")[
+            ["as_of", "source_id", "reported_by", "scope"]
+        ].drop_duplicates()
         headings = [line for line in text.splitlines() if line.startswith("### ")]
-        # One heading per report, in date order, naming who reported.
+        # One heading per report and voice, in date order, naming the report and whose words.
         assert len(headings) == len(reports), rec
         for heading, report in zip(headings, reports.itertuples(), strict=True):
-            assert ctx.actor_name[report.reported_by] in heading, (rec, heading)
-            assert date_label(report.as_of) in heading, (rec, heading)
+            assert md(ctx.voice(report.source_id, report.reported_by)) in heading, (rec, heading)
         # Every claim is a bullet under its report's heading.
         assert text.count("\n- **") == len(rows), rec
 
@@ -464,7 +475,13 @@ def test_phone_layouts_fit_a_phone(ctx) -> None:
     assert set(narrow["layout"]) == set(wide["layout"])
     words = [w for row in narrow["data"]["text"][0] for w in row]
     assert len(words) == sum(len(row) for row in grid.data[0].z)
-    assert max(len(html.unescape(w)) for w in words) <= 14, words
+    lines = [line for w in words for line in html.unescape(w).split("<br>")]
+    assert max(len(line) for line in lines) <= 14, words
+    # One name per status at every width: a phone's cell is the label itself, in short lines.
+    names = set(ctx.status_label.values())
+    for word in words:
+        whole = html.unescape(word).replace("<br>", " ").strip("()")
+        assert whole in names, word
     for name in narrow["layout"]["yaxis.ticktext"]:
         lines = [re.sub(r"<[^>]+>", "", line) for line in name.split("<br>")]
         assert len(lines) <= 2 and max(len(html.unescape(line)) for line in lines) <= 21, lines
@@ -524,6 +541,191 @@ def test_a_local_row_about_another_place_names_it(ctx) -> None:
     for row in placed.itertuples():
         assert row.scope == "local"
         text = recommendations.rec_page_progress(ctx, row.rec_id).text
-        assert f"({row.scope}: {row.place})" in text
+        assert f"local work in {row.place}" in text
     unplaced = ctx.progress[ctx.progress["place"].isna()].iloc[0]
-    assert recommendations.scope_text(unplaced["scope"], unplaced["place"]) == unplaced["scope"]
+    assert recommendations.scope_text(unplaced["scope"], unplaced["place"]) in (
+        "the national position",
+        "local work",
+    )
+
+
+# One counting rule ----------------------------------------------------------------------------
+
+
+def _stated_count_texts(ctx) -> dict[str, str]:
+    """Every text the pages generate that may count promises: sentences, captions, headers."""
+    from munro_data.pages import _parts
+
+    texts = {
+        "home.headlines": home.headlines(ctx).text,
+        "home.commitments_by_report": home.commitments_by_report(ctx).as_raw_html(),
+        "timeline.summary": timeline.slippage_summary(ctx).text,
+        "timeline.chart": timeline.commitments_chart(ctx).caption,
+        "one_year_on": "\n".join(
+            p.text for p in [one_year_on.intro(ctx), one_year_on.later_view(ctx)] if p
+        ),
+        "local": local.intro(ctx).text,
+    }
+    for rec in ctx.recommendations["rec_id"]:
+        texts[f"rec-{rec}"] = "\n".join(
+            p.text if isinstance(p, _parts.Prose) else p.markup
+            for p in recommendations.recommendation_page(ctx, rec)
+        )
+    return {name: html.unescape(text) for name, text in texts.items()}
+
+
+def test_every_stated_count_of_promises_is_the_counting_functions(ctx) -> None:
+    """Each count of promises on any page equals :func:`_counting.tally` for its scope and date.
+
+    The sentences are found by their shape, so a page that counted another way ("31 dated
+    commitments", "still open") would either fail to match (and the phrase checks below catch
+    it) or match with other numbers.
+    """
+    from munro_data.pages import _counting
+
+    labels = "|".join(re.escape(v.lower()) for v in analysis.OUTCOME_LABELS.values())
+    item = rf"(\d+) ({labels})"
+    sentence = re.compile(
+        r"Of the (\d+) (dated promises? made by .+?), counted at (.+?): "
+        rf"((?:{item})(?:, {item})*)(?:\.| \(see)"
+    )
+    scopes = {
+        _counting.tally(ctx, scope).scope_words: scope
+        for scope in (_counting.NATIONAL, _counting.LOCAL)
+    }
+    reports = ctx.later_reports
+    by_label = {v.lower(): k for k, v in analysis.OUTCOME_LABELS.items()}
+    found = {}
+    for name, text in _stated_count_texts(ctx).items():
+        assert not re.search(r"\d+ (?:dated )?commitments? (?:were|remained)", text), name
+        assert "still open" not in text.lower(), name
+        for match in sentence.finditer(text):
+            total, words, when, listed = match.group(1, 2, 3, 4)
+            scope = scopes[words]
+            named = [r for r in reports.itertuples() if ctx.report_name(r.source_id) in when]
+            assert len(named) == 1, (name, when)
+            counted = _counting.tally(ctx, scope, named[0].as_of)
+            stated = {by_label[label]: int(n) for n, label in re.findall(item, listed)}
+            assert int(total) == counted.total, (name, match.group(0))
+            assert stated == {k: v for k, v in counted.counts.items() if v}, (name, stated)
+            # And the function's total is the data's: the scope's promises that name a date.
+            made = ctx.commitments[
+                ctx.commitments["actor_id"].isin(_counting.scope_actors(ctx, scope))
+            ]
+            assert counted.total == made["due_date"].notna().sum() == sum(stated.values())
+            found[name] = found.get(name, 0) + 1
+        # A bare total of a scope ("The 28 dated promises made by ...") is the function's too.
+        for words, scope in scopes.items():
+            for n in re.findall(rf"(\d+) {re.escape(words)}", text):
+                assert int(n) == _counting.tally(ctx, scope).total, (name, words)
+    assert found.get("home.headlines") == 1
+    assert found.get("timeline.summary") == 2
+    frame = home.commitments_by_report_table(ctx)
+    for report, row in zip(reports.itertuples(), frame.to_dict("records"), strict=True):
+        counts = _counting.tally(ctx, _counting.NATIONAL, report.as_of).counts
+        assert {k: row[k] for k in counts} == counts
+
+
+def test_no_promise_is_not_yet_due_once_its_date_has_passed(ctx) -> None:
+    """At every report's date, and at the latest, "not yet due" holds only before the due date;
+    a promise open past its date is "reported open" only if a report after the date said so."""
+    dates = [None, *sorted(ctx.progress["as_of"].unique())]
+    for when in dates:
+        then = analysis.commitment_outcomes(ctx.commitments, ctx.progress, ctx.sources, as_of=when)
+        at = then["counted_at"]
+        passed = then["due_date"].notna() & (then["due_date"] < at)
+        assert not (passed & (then["outcome"] == "open")).any(), when
+        overdue = then[then["outcome"] == "open_overdue"]
+        assert (overdue["last_report"] > overdue["due_date"]).all(), when
+        silent = then[then["outcome"] == "not_reported_since"]
+        assert (silent["last_report"] <= silent["due_date"]).all(), when
+        assert (silent["due_date"] < silent["counted_at"]).all(), when
+
+
+def test_due_dates_follow_the_codebook_rule(ctx) -> None:
+    """Every row's due date is the last day its words name (the codebook's rule)."""
+    from munro_data.pages._counting import due_from_text
+
+    made = ctx.commitments["source_id"].map(ctx.sources.set_index("source_id")["date"])
+    for row, made_on in zip(ctx.commitments.itertuples(), made, strict=True):
+        expected = due_from_text(row.due_text, made_on)
+        assert (pd.isna(expected) and pd.isna(row.due_date)) or expected == row.due_date, (
+            row.commitment_id,
+            row.due_text,
+            row.due_date,
+            expected,
+        )
+
+
+def test_differing_readings_are_said_and_quoted(ctx) -> None:
+    """Where a recommendation's readings differ (a fall, or two voices at one date), its page
+    says so in one sentence and quotes each; every page gives its evidence."""
+    differing = 0
+    for rec in ctx.recommendations["rec_id"]:
+        text = recommendations.recommendation_page(ctx, rec)[0].text
+        assert "*Evidence: " in text
+        said = recommendations.readings(ctx, rec)
+        if said["status"].nunique() > 1:
+            differing += 1
+            assert "**The reports differ.**" in text, rec
+            for quote in said["quote"]:
+                assert md(quote) in text, (rec, quote)
+        else:
+            assert "The reports differ" not in text, rec
+    assert differing, "the data holds a recommendation whose readings differ"
+
+
+def test_local_work_is_counted_as_pieces_of_work_on_recommendations(ctx) -> None:
+    """A council's claims are counted as claims, its recommendations as recommendations."""
+    assert local.authorities(1) == "1 local authority"
+    assert local.authorities(3) == "3 local authorities"
+    rows = local.local_progress_rows(ctx)
+    texts = [p.text for p in local.local_progress(ctx) if isinstance(p, Prose)]
+    for council, mine in rows[rows["reported_by"].isin(local.shown_councils(ctx))].groupby(
+        "reported_by"
+    ):
+        said = [t for t in texts if f"{{#local-{council}}}" in t]
+        assert said, council
+        pieces = "piece" if len(mine) == 1 else "pieces"
+        recs = mine["rec_id"].nunique()
+        assert f"{len(mine)} {pieces} of local work on {recs} recommendation" in said[0]
+
+
+def test_a_promise_to_decide_reads_as_a_decision(ctx) -> None:
+    """Every promise to decide is labelled so; once kept, its outcome says what was decided."""
+    decide = ctx.outcomes[ctx.outcomes["promise"] == "decide"]
+    assert len(decide), "the data holds promises to decide"
+    for rec, mine in decide.groupby("rec_id"):
+        text = recommendations.rec_page_commitments(ctx, rec).text
+        for c in mine.itertuples():
+            line = next(x for x in text.splitlines() if md(c.description) in x)
+            assert line.startswith("- Promise to decide"), line
+            assert "**Delivered" not in line, line
+            if c.outcome in ("on_time", "late", "delivered_undated"):
+                assert "**Decided" in line, line
+
+
+def test_every_fall_in_status_is_explained_where_it_is_shown(ctx) -> None:
+    """A status lower than the one before it, in the glance table or the grid, is listed with
+    its explanation beside them and on its recommendation's page."""
+    ranks = dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
+    later = ctx.snapshots[
+        (ctx.snapshots["report"] != analysis.BASELINE) & ctx.snapshots["mentioned"]
+    ].sort_values(["rec_id", "as_of"])
+    falls = set()
+    for rec, snaps in later.groupby("rec_id"):
+        codes = [ranks.get(s, -1) for s in snaps["status"]]
+        if any(b < a for a, b in zip(codes, codes[1:], strict=False)):
+            falls.add(rec)
+    assert falls, "the data holds a status that falls"
+    for text in (home.status_falls(ctx).text, timeline.status_falls(ctx).text):
+        listed = {int(n) for n in re.findall(r"rec-(\d+)\.html#summary", text)}
+        assert listed == falls
+        assert text.count("not a report by") + text.count("The same reporter") == len(falls)
+    for rec in falls:
+        assert "**The reports differ.**" in recommendations.recommendation_page(ctx, rec)[0].text
+    # One year on lists what changed between its two reports: each fall there is explained too.
+    for line in one_year_on.later_view(ctx).text.splitlines():
+        found = re.search(r"rec-(\d+)\.html#summary", line)
+        if found and int(found.group(1)) in falls:
+            assert "not a report by" in line or "The same reporter" in line, line

@@ -344,6 +344,8 @@ def load_commitments(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
           given.
         - ``source_id`` (string): The source the row comes from (see sources).
         - ``quote`` (string): Verbatim passage of the source that supports the row.
+        - ``promise`` (string): What kind of promise it is: ``deliver`` something, or ``decide``
+          (consider, identify or decide), read from the quote's verb.
 
     Source
     ------

@@ -10,9 +10,11 @@ import pandas as pd
 
 # The label of the first snapshot, which the Government response itself provides.
 BASELINE = "Government response"
-# States the analysis gives a recommendation that no report codes: the Government had not yet
-# decided on it, or a report did not mention it.
-DERIVED_STATUS_LABELS = {"not_decided": "Not yet decided", "not_reported": "Not mentioned"}
+# States the analysis gives a recommendation that no report codes, defined here once and named
+# the same at every width: at the Government response, a recommendation it had not accepted
+# has no position yet; a report that does not mention a recommendation leaves it not mentioned.
+# Neither is a status of statuses.csv.
+DERIVED_STATUS_LABELS = {"not_decided": "No position yet", "not_reported": "Not mentioned"}
 
 
 def combine_statuses(statuses: list[str], ranks: dict[str, int]) -> str:
@@ -77,7 +79,7 @@ def status_snapshots(
                     "reported_by": "government",
                     "rec_id": rec_id,
                     "status": "planned" if decided else "not_decided",
-                    "detail": "Accepted, with work promised." if decided else "Not yet decided.",
+                    "detail": "Accepted, with work promised." if decided else "No position yet.",
                     "quote": quote.iloc[0] if len(quote) else "",
                 }
             )
@@ -185,20 +187,29 @@ def commitment_outcomes(
     sources: pd.DataFrame,
     as_of: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """Each commitment against what later reports said of it (those up to ``as_of`` if given).
+    """Each commitment against what the reports up to a counting date said of it.
+
+    The counting date is ``as_of`` if given, else the date of the latest report in the data. A
+    promise is judged at that date by one rule (the codebook's "Counting commitments"): delivered
+    on time, late, or with no date stated; not adopted; and, while no report says it was done,
+    ``open`` only while its due date is still ahead of the counting date. Past its due date it is
+    ``open_overdue`` when a report made after the due date said it was still open, and
+    ``not_reported_since`` when the last report on it came before its due date: silence is not
+    read as "still open".
 
     Columns: the commitment's own, plus ``made_on`` (date of the source that made it),
-    ``last_report`` (date of the latest report on it), ``last_reporter`` (whose report that
-    is), ``last_status``, ``delivered_on`` (the
+    ``counted_at`` (the counting date), ``last_report`` (date of the latest report on it),
+    ``last_reporter`` (whose report that is), ``last_source``, ``last_status``, ``delivered_on`` (the
     stated date of delivery), ``delivered_by`` (the first report that says it was delivered),
     ``outcome`` (``on_time``, ``late``, ``delivered_undated`` (after its due date, but the
-    report gives no date), ``open_overdue``, ``open``, ``not_adopted``, ``no_report``,
-    ``undated``) and ``months_late`` (delivery, or the last report while open, minus the due
-    date; only where both dates are known).
+    report gives no date), ``open_overdue``, ``not_reported_since``, ``open``, ``not_adopted``,
+    ``no_report``, ``undated``) and ``months_late`` (delivery, or the last report that said it
+    was open, minus the due date; only where both dates are known).
     """
     made = sources.set_index("source_id")["date"]
     if as_of is not None:
         progress = progress[progress["as_of"] <= as_of]
+    counted_at = as_of if as_of is not None else progress["as_of"].max()
     out = []
     for _, c in commitments.iterrows():
         reports = progress[progress["commitment_id"] == c["commitment_id"]].sort_values(
@@ -206,8 +217,10 @@ def commitment_outcomes(
         )
         row = c.to_dict() | {
             "made_on": made.get(c["source_id"]),
+            "counted_at": counted_at,
             "last_report": pd.NaT,
             "last_reporter": None,
+            "last_source": None,
             "last_status": None,
             "delivered_on": pd.NaT,
             "delivered_by": pd.NaT,
@@ -218,6 +231,7 @@ def commitment_outcomes(
             last = reports.iloc[-1]
             row["last_report"] = last["as_of"]
             row["last_reporter"] = str(last["reported_by"])
+            row["last_source"] = str(last["source_id"])
             row["last_status"] = str(last["status"])
             delivered = reports[reports["status"] == "delivered"]
             if len(delivered):
@@ -237,15 +251,15 @@ def commitment_outcomes(
             outcome = "not_adopted"
         elif row["last_status"] is None:
             outcome = "no_report"
-        elif (as_of if as_of is not None else row["last_report"]) > due:
-            # Counted at a date (a report's), a promise still open past its due date is
-            # overdue then, whenever it was last reported on.
-            outcome = "open_overdue"
-            row["months_late"] = months_between(
-                due, as_of if as_of is not None else row["last_report"]
-            )
-        else:
+        elif pd.isna(counted_at) or counted_at <= due:
             outcome = "open"
+        elif row["last_report"] > due:
+            # A report made after the due date said the promise was still open.
+            outcome = "open_overdue"
+            row["months_late"] = months_between(due, row["last_report"])
+        else:
+            # Due, but no report since the due date says anything of it.
+            outcome = "not_reported_since"
         row["outcome"] = outcome
         out.append(row)
     frame = pd.DataFrame(out)
@@ -257,11 +271,12 @@ def commitment_outcomes(
 OUTCOME_LABELS = {
     "on_time": "Delivered on time",
     "late": "Delivered late",
-    "delivered_undated": "Delivered, date not stated",
-    "open_overdue": "Still open after its due date",
-    "open": "Open, not yet due",
+    "delivered_undated": "Delivered (date not stated)",
+    "open_overdue": "Reported open after the due date",
+    "not_reported_since": "Not reported on since the due date",
+    "open": "Not yet due",
     "not_adopted": "Not adopted",
-    "no_report": "No later report on it",
+    "no_report": "Never reported on",
     "undated": "No date promised",
 }
 

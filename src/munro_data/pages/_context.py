@@ -15,6 +15,14 @@ from .._validate import _record_read
 
 # The responses of many councils are pooled under this id on the pages.
 POOL = "local_authorities"
+# What each kind of source is called when a page names it.
+SOURCE_KIND_NOUN = {
+    "sector_response": "response",
+    "local_authority_report": "report",
+    "progress_report": "progress report",
+    "press_article": "article",
+}
+SEASONS = {"spring", "summer", "autumn", "winter"}
 
 
 @dataclass
@@ -91,6 +99,12 @@ class Context:
         names = dict(zip(self.actors["actor_id"], self.actors["short_name"], strict=True))
         return names | {POOL: f"Local authorities ({len(self.pooled)}), median"}
 
+    def actor_name_in_text(self, actor_id: str) -> str:
+        """An actor's short name as a sentence writes it: "the Government", "Ofsted"."""
+        kind = self.actors.set_index("actor_id")["kind"].get(actor_id)
+        name = self.actor_name[actor_id]
+        return f"the {name}" if kind == "government" else name
+
     @cached_property
     def actor_full_name(self) -> dict[str, str]:
         return dict(zip(self.actors["actor_id"], self.actors["name"], strict=True))
@@ -152,20 +166,50 @@ class Context:
         return self.recommendations.sort_values(["theme_id", "rec_id"])["rec_id"].tolist()
 
     def cite(self, source_id: str, actor_id: str | None = None) -> str:
-        """A short citation that says whose words they are.
+        """A short citation that says whose words they are, naming the source as every page
+        names it (:meth:`report_name`).
 
-        "Salford City Council, Summer 2011" for Salford's own words; where a document gives
+        "Salford's report, summer 2011" for Salford's own words; where a document gives
         another actor's words (the Government response as Salford reproduced it, the
-        Government's status table in Munro's report), "Government, as given in Salford City
-        Council, Summer 2011".
+        Government's update in Munro's report), "Government, as given in Salford's report,
+        summer 2011".
         """
-        row = self.sources.set_index("source_id").loc[source_id]
-        document = f"{row['author']}, {str(row['date_text']).split(' (')[0]}"
+        document = self.report_name(source_id)
         if actor_id is None or actor_id not in self.actor_full_name:
             return document
-        if str(self.actor_full_name[actor_id]).lower() in str(row["author"]).lower():
+        if actor_id == self.source_author(source_id):
             return document
         return f"{self.actor_name[actor_id]}, as given in {document}"
+
+    # Reports in their own voice --------------------------------------------------------
+
+    def source_author(self, source_id: str) -> str | None:
+        """The actor who wrote a source: the one whose full name its author line gives."""
+        author = str(self.sources.set_index("source_id").loc[source_id, "author"]).lower()
+        for actor_id, name in self.actor_full_name.items():
+            if str(name).lower() in author:
+                return actor_id
+        return None
+
+    def report_name(self, source_id: str) -> str:
+        """A source named by its author, its kind and its date: "Munro's progress report,
+        May 2012" (the one name every page gives it)."""
+        row = self.sources.set_index("source_id").loc[source_id]
+        author = self.source_author(source_id)
+        who = self.actor_name[author] if author else str(row["author"])
+        noun = SOURCE_KIND_NOUN.get(str(row["kind"]), "document")
+        when = str(row["date_text"]).split(" (")[0]
+        when = when[0].lower() + when[1:] if when.split()[0].lower() in SEASONS else when
+        return f"{who}'s {noun}, {when}"
+
+    def voice(self, source_id: str, actor_id: str | None = None) -> str:
+        """Whose words a report's statement is: the report's name, and where a part of it
+        speaks for another actor, that part ("Munro's progress report, May 2012: the
+        Government's update in it")."""
+        name = self.report_name(source_id)
+        if actor_id is None or actor_id == self.source_author(source_id):
+            return name
+        return f"{name}: the {self.actor_name[actor_id]}'s update in it"
 
     # Shared views -----------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ OUTCOME = {
     "late": "#f4a259",
     "delivered_undated": "#7fbfde",
     "open_overdue": "#b35806",
+    "not_reported_since": "#f6e8c3",
     "open": "#cccccc",
     "not_adopted": "#8c510a",
     "no_report": "#e6e6e6",

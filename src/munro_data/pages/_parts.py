@@ -217,11 +217,6 @@ def join_words(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def report_label(as_of: pd.Timestamp, reporter: str) -> str:
-    """A column heading for a report, e.g. "May 2012 (Government)"."""
-    return f"{as_of:%B %Y} ({reporter})"
-
-
 def date_label(day: pd.Timestamp) -> str:
     """A reported date as precisely as its source gave it.
 

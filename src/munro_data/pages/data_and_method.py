@@ -40,7 +40,7 @@ def codebook(ctx: Context) -> Prose:
 
 def reporters_table(ctx: Context) -> pd.DataFrame:
     """Progress rows counted by who made the claim, in which source, at what date."""
-    pool = f"{len(ctx.pooled)} local authorities"
+    pool = plural(len(ctx.pooled), "local authority", "local authorities")
     progress = ctx.progress.assign(
         source_id=lambda d: d["source_id"].where(
             ~d["reported_by"].isin(ctx.pooled), "their own reports"

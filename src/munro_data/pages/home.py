@@ -8,8 +8,9 @@ from great_tables import GT
 
 from .. import analysis
 from ..escape import md
-from . import _palette
+from . import _palette, recommendations
 from ._context import Context
+from ._counting import COUNTED, LOCAL, NATIONAL, scope_actors, tally
 from ._parts import (
     Prose,
     colour_cells,
@@ -18,7 +19,6 @@ from ._parts import (
     join_words,
     number_word,
     plural,
-    report_label,
 )
 
 
@@ -53,16 +53,21 @@ def headlines(ctx: Context) -> Prose | None:
     recs = len(ctx.recommendations)
     if not (ctx.responses["actor_id"] == "government").any():
         return Prose(f"The data holds no Government response to the {recs} recommendations.")
-    promised = ctx.outcomes[ctx.outcomes["actor_id"].isin(ctx.national_actors)]
-    dated = promised[promised["due_date"].notna()]
-    makers = join_words(
-        [md(ctx.actor_name[a]) for a in ctx.national_actors if a in set(promised["actor_id"])]
-    )
+    national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
+    promised = ctx.commitments[ctx.commitments["actor_id"].isin(scope_actors(ctx, NATIONAL))]
+    councils = ctx.commitments[ctx.commitments["actor_id"].isin(scope_actors(ctx, LOCAL))]
     lines = [
         f"- **The Government's answer.** To the {number_word(recs)} recommendations, the"
         f" Government answered {_government_answers(ctx)}.",
-        f"- **What was promised.** The data holds {plural(len(promised), 'commitment')} by"
-        f" {makers or 'national bodies'}, {len(dated)} of them with a date.",
+        f"- **What was promised.** The data holds {plural(len(promised), 'commitment')} made by"
+        f" {md(national.makers)}, {national.total} of them with a date"
+        + (
+            f"; councils' promises for their own areas ({len(councils)}, made by"
+            f" {md(local.makers)}) are counted apart, on"
+            " [Local implementation](notebooks/05-local.html)."
+            if len(councils)
+            else "."
+        ),
     ]
     reports = ctx.later_reports
     if len(reports):
@@ -71,48 +76,47 @@ def headlines(ctx: Context) -> Prose | None:
         counts = snap.loc[snap["as_of"] == first["as_of"], "status"].value_counts()
         counts = counts.drop(["not_reported"], errors="ignore")
         lines.append(
-            f"- **The first report ({first['as_of']:%B %Y}, {md(ctx.actor_name[first['reported_by']])}).**"
-            f" It gave {md(counts_phrase(counts, ctx.status_label))}"
+            f"- **The first report: {md(ctx.voice(first['source_id'], first['reported_by']))}.**"
+            f" Of the {number_word(recs)} recommendations, it gave"
+            f" {md(counts_phrase(counts, ctx.status_label))}"
             " (see [One year on](notebooks/04-one-year-on.html))."
         )
         last = reports.iloc[-1]
-        by_outcome = (
-            analysis.commitment_outcomes(
-                ctx.commitments, ctx.progress, ctx.sources, as_of=last["as_of"]
-            )
-            .pipe(lambda o: o[o["actor_id"].isin(ctx.national_actors) & o["due_date"].notna()])[
-                "outcome"
-            ]
-            .value_counts()
-        )
+        counted = tally(ctx, NATIONAL, last["as_of"])
         lines.append(
-            f"- **At the last report ({last['as_of']:%B %Y},"
-            f" {md(ctx.actor_name[last['reported_by']])}).** Of the {len(dated)} dated"
-            f" commitments: {md(counts_phrase(by_outcome, analysis.OUTCOME_LABELS))}"
-            " (see [Timeline](notebooks/03-timeline.html))."
+            "- **Promises, at the last report.** "
+            + counted.sentence(
+                f"counted at {md(ctx.report_name(last['source_id']))}",
+                end=" (see [Timeline](notebooks/03-timeline.html)).",
+            )
         )
     return Prose("\n".join(lines))
 
 
 def commitments_by_report_table(ctx: Context) -> pd.DataFrame:
-    """Dated national commitments by outcome, as known at each later report."""
-    kinds = [k for k in analysis.OUTCOME_LABELS if k != "undated"]
+    """Dated national promises by outcome, counted at each later report (one row each)."""
     rows = []
-    for when in ctx.later_reports["as_of"].drop_duplicates():
-        then = analysis.commitment_outcomes(ctx.commitments, ctx.progress, ctx.sources, as_of=when)
-        then = then[then["actor_id"].isin(ctx.national_actors) & then["due_date"].notna()]
-        counts = then["outcome"].value_counts()
-        rows.append({"report": f"{when:%d %B %Y}"} | {k: int(counts.get(k, 0)) for k in kinds})
-    return pd.DataFrame(rows, columns=["report", *kinds])
+    for report in ctx.later_reports.drop_duplicates("as_of").itertuples():
+        counts = tally(ctx, NATIONAL, report.as_of).counts
+        rows.append({"report": ctx.report_name(report.source_id)} | counts)
+    return pd.DataFrame(rows, columns=["report", *COUNTED])
 
 
 def commitments_by_report(ctx: Context) -> GT | None:
     frame = commitments_by_report_table(ctx)
     if frame.empty:
         return None
-    labels = {k: analysis.OUTCOME_LABELS[k] for k in frame.columns if k != "report"}
+    # Outcomes that no report shows are left out: a column of noughts says nothing.
+    shown = [k for k in COUNTED if frame[k].any()]
+    frame = frame[["report", *shown]]
+    labels = {k: analysis.OUTCOME_LABELS[k] for k in shown}
     table = gt_table(frame, "tbl-commitments-by-report", rowname_col="report")
-    return table.cols_label(**labels).tab_stubhead("As at the report of")
+    scope = tally(ctx, NATIONAL)
+    return (
+        table.cols_label(**labels)
+        .tab_stubhead("Counted at")
+        .tab_header(f"The {scope.total} {scope.scope_words}, by outcome at each report")
+    )
 
 
 def glance_table(ctx: Context) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
@@ -136,8 +140,10 @@ def glance_table(ctx: Context) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     )
     columns, codes = [], pd.DataFrame(index=glance.index)
     later = ctx.snapshots[ctx.snapshots["report"] != analysis.BASELINE]
-    for (as_of, reporter), snap in later.groupby(["as_of", "reported_by"], sort=True):
-        column = report_label(as_of, ctx.actor_name[reporter])
+    for (_, source_id, reporter), snap in later.groupby(
+        ["as_of", "source_id", "reported_by"], sort=True
+    ):
+        column = ctx.voice(source_id, reporter)
         snap = snap.set_index("rec_id")
         glance[column] = glance["rec_id"].map(
             {rec: known_status_text(ctx, row) for rec, row in snap.iterrows()}
@@ -152,7 +158,7 @@ def known_status_text(ctx: Context, row: pd.Series) -> str:
     label = ctx.status_text(row["known_status"])
     if row["mentioned"] or pd.isna(row["known_as_of"]):
         return label
-    return f"{label} (at {row['known_as_of']:%B %Y}; not mentioned)"
+    return f"{label} ({row['known_as_of']:%B %Y}; not mentioned since)"
 
 
 def glance(ctx: Context) -> GT:
@@ -168,11 +174,16 @@ def glance(ctx: Context) -> GT:
     return table
 
 
+def status_falls(ctx: Context) -> Prose | None:
+    """Each fall in status in the table above, explained (see the recommendations' pages)."""
+    return recommendations.status_falls(ctx, base="notebooks/")
+
+
 def guide(ctx: Context) -> Prose:
     """A guide to the other pages, naming the reports and councils the data holds."""
     reports = ctx.later_reports
     report_names = "; ".join(
-        f"{md(ctx.actor_name[r.reported_by])}, {r.as_of:%B %Y}" for r in reports.itertuples()
+        md(ctx.voice(r.source_id, r.reported_by)) for r in reports.itertuples()
     )
     councils = [
         c

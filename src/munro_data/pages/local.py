@@ -14,6 +14,11 @@ from ._parts import Prose, colour_cells, counts_phrase, gt_table, join_words, nu
 from .sources import quote_with_link
 
 
+def authorities(n: int) -> str:
+    """ "1 local authority", "3 local authorities"."""
+    return plural(n, "local authority", "local authorities")
+
+
 def shown_councils(ctx: Context) -> list[str]:
     """Councils with a section of their own: all of them, or among many those with named
     officers or dated plans."""
@@ -38,7 +43,8 @@ def intro(ctx: Context) -> Prose:
     if papers:
         text += f" {count} show what that looked like: {join_words(papers)}."
     if ctx.pooled:
-        text += f" The other {len(ctx.pooled)} local authorities are counted together."
+        verb = "is" if len(ctx.pooled) == 1 else "are"
+        text += f" The other {authorities(len(ctx.pooled))} {verb} counted together."
     return Prose(text)
 
 
@@ -103,7 +109,7 @@ def positions(ctx: Context) -> list:
             ctx.responses[ctx.responses["actor_id"].isin(rest)],
             "stance",
             ctx.stance_label,
-            f"### The {len(rest)} other local authorities {{#positions-pooled}}\n\n"
+            f"### The other {authorities(len(rest))} {{#positions-pooled}}\n\n"
             "How many councils took each stance on each recommendation.",
             "tbl-positions-pooled",
         )
@@ -172,8 +178,9 @@ def local_progress(ctx: Context) -> list:
         parts.append(
             Prose(
                 f"### {md(ctx.actor_full_name[council])} {{#local-{slug(council)}}}\n\n"
-                f"{md(ctx.actor_name[council])}'s report of {rows['as_of'].max():%d %B %Y}"
-                f" describes local work on {plural(rows['rec_id'].nunique(), 'recommendation')}:"
+                f"{md(ctx.report_name(rows.sort_values('as_of')['source_id'].iloc[-1]))}"
+                f" describes {plural(len(rows), 'piece')} of local work on"
+                f" {plural(rows['rec_id'].nunique(), 'recommendation')}:"
                 f" {md(counts_phrase(rows['status'].astype(str).value_counts(), ctx.status_label))}."
             )
         )
@@ -201,7 +208,7 @@ def local_progress(ctx: Context) -> list:
             latest,
             "status",
             ctx.status_label,
-            f"### The {others['reported_by'].nunique()} other local authorities"
+            f"### The other {authorities(others['reported_by'].nunique())}"
             " {#local-pooled}\n\nThe latest status each council reported, counted by"
             " recommendation.",
             "tbl-local-pooled",

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from great_tables import GT
 
 from ..escape import md, plot, plot_wrapped, slug
-from . import _interact, _palette
+from . import _interact, _palette, recommendations
 from ._context import Context
 from ._further import FURTHER_ANCHOR, further_rows
 from ._parts import (
@@ -46,18 +46,14 @@ def intro(ctx: Context) -> Prose:
         return Prose("No progress report is in the data yet.")
     lines = [
         f"The first progress report in the data is {_source_title(ctx, first['source_id'])}."
-        f" This page gives its overall verdict, the status of every recommendation as"
-        f" {md(ctx.actor_name[first['reported_by']])} reported it at {first['as_of']:%d %B %Y},"
+        f" This page gives its overall verdict, the status of every recommendation as given in"
+        f" {md(ctx.voice(first['source_id'], first['reported_by']))} (as at"
+        f" {first['as_of']:%d %B %Y}),"
         " the key figures area by area"
     ]
     later = ctx.later_reports.iloc[1:]
     if len(later):
-        names = join_words(
-            [
-                f"{md(ctx.actor_name[r.reported_by])}'s report of {r.as_of:%B %Y}"
-                for r in later.itertuples()
-            ]
-        )
+        names = join_words([md(ctx.voice(r.source_id, r.reported_by)) for r in later.itertuples()])
         lines[0] += f", and the view from {names}"
     return Prose(lines[0] + ".")
 
@@ -179,7 +175,7 @@ def status_chart(ctx: Context) -> Chart | None:
         fig,
         "fig-status-first",
         f"Status of the recommendations at {first['as_of']:%d %B %Y}, by theme, as"
-        f" {ctx.actor_name[first['reported_by']]} reported it: "
+        f" given in {ctx.voice(first['source_id'], first['reported_by'])}: "
         f"{counts_phrase(counts, ctx.status_label)}.",
         script=_interact.behaviour(),
     )
@@ -400,22 +396,29 @@ def later_view(ctx: Context) -> Prose | None:
     now = snap[(snap["as_of"] == last["as_of"]) & (snap["source_id"] == last["source_id"])]
     mentioned = now[now["status"] != "not_reported"]
     moved = mentioned[mentioned["status"] != mentioned["rec_id"].map(before)]
-    reporter = md(ctx.actor_name[last["reported_by"]])
+    reporter = md(ctx.report_name(last["source_id"]))
     lines = [
-        f"## The view from {reporter}, {last['as_of']:%B %Y} {{#later-view}}",
+        f"## The view from {reporter} {{#later-view}}",
         "",
-        f"{reporter}'s report of {last['as_of']:%d %B %Y} describes the national position on"
+        f"{reporter} describes the national position on"
         f" {plural(len(mentioned), 'recommendation')}:"
         f" {md(counts_phrase(mentioned['status'].value_counts(), ctx.status_label))}."
         f" Its picture differs from that of {first['as_of']:%B %Y} on"
         f" {plural(len(moved), 'recommendation')}:",
         "",
     ]
+    earlier = snap[snap["as_of"] == first["as_of"]].set_index("rec_id")
+    rank = dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
     for row in moved.sort_values("rec_id").itertuples():
+        # A fall is never shown without its explanation (another reporter's reading, or the
+        # same reporter's), as on the recommendation's page, which quotes both.
+        falls = rank.get(row.status, -1) < rank.get(before[row.rec_id], -1)
+        why = recommendations.why_differ(ctx, earlier.loc[row.rec_id], row._asdict())
+        link = f"{recommendations.page_href(row.rec_id)}#summary"
         lines.append(
-            f"- **{md(ctx.rec_label(row.rec_id))}**:"
+            f"- **[{md(ctx.rec_label(row.rec_id))}]({link})**:"
             f" {md(ctx.status_text(before[row.rec_id]).lower())} in {first['as_of']:%B %Y},"
             f" {md(ctx.status_text(row.status).lower())} in {last['as_of']:%B %Y}."
-            f" {md(row.detail)}"
+            f" {md(row.detail)}" + (f" {why}" if falls else "")
         )
     return Prose("\n".join(lines))

@@ -9,16 +9,17 @@ from .. import analysis
 from ..escape import html, md
 from . import _palette
 from ._context import POOL, Context
+from ._counting import decision, outcome_text, promise_kind
 from ._further import FURTHER_ANCHOR, further_rows
 from ._parts import (
     Html,
     Prose,
     colour_cells,
     counts_phrase,
-    date_label,
     gt_table,
     join_words,
     number_word,
+    plural,
     render,
 )
 from .sources import cite_link, quote_href
@@ -77,7 +78,7 @@ def explorer_rows(ctx: Context) -> pd.DataFrame:
 def explorer(ctx: Context) -> Html:
     """Every stance with its quote, filtered in the browser by theme, actor, stance, status."""
     rows = explorer_rows(ctx)
-    status_heading = "Status now"
+    status_heading = "Last reported status"
     present = set(rows["status"].astype(str))
     filters = [
         ("theme", "Theme", [(t, t) for t in ctx.themes["title"]]),
@@ -141,24 +142,152 @@ def _quoted_text(text: str) -> list[str]:
     return lines
 
 
+def readings(ctx: Context, rec_id: int) -> pd.DataFrame:
+    """Every national status a report gave a recommendation, one row per report and reporter.
+
+    A report may hold two voices (Munro's own judgements beside the Government's update in her
+    progress report): each is a reading of its own. Columns: ``as_of``, ``source_id``,
+    ``reported_by``, ``status`` (the rows combined as the snapshots combine them), ``quote``.
+    """
+    ranks = dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
+    rows = ctx.progress[
+        (ctx.progress["rec_id"] == rec_id)
+        & (ctx.progress["scope"] == "national")
+        & ctx.progress["source_id"].isin(ctx.status_sources["source_id"])
+    ]
+    out = [
+        {
+            "as_of": as_of,
+            "source_id": source_id,
+            "reported_by": reporter,
+            "status": analysis.report_status(mine, ranks),
+            "quote": mine.sort_values("progress_id")["quote"].iloc[0],
+        }
+        for (as_of, source_id, reporter), mine in rows.groupby(
+            ["as_of", "source_id", "reported_by"], sort=True
+        )
+    ]
+    return pd.DataFrame(out, columns=["as_of", "source_id", "reported_by", "status", "quote"])
+
+
+def _responsible(ctx: Context, rec_id: int) -> set[str]:
+    """The bodies answerable for a recommendation: the Government, and any national body that
+    made a promise on it."""
+    promised = ctx.commitments.loc[ctx.commitments["rec_id"] == rec_id, "actor_id"]
+    return {"government"} | (set(promised) & set(ctx.national_actors))
+
+
+def evidence_cue(ctx: Context, rec_id: int) -> str:
+    """How much the status rests on: how many reports, whose, and whether they agree."""
+    said = readings(ctx, rec_id)
+    if said.empty:
+        return "*Evidence: no later report in the data gives it a status.*"
+    responsible = _responsible(ctx, rec_id)
+    own = said["reported_by"].isin(responsible)
+    parts = []
+    if own.any():
+        parts.append(f"{int(own.sum())} self-reported by the body responsible")
+    if (~own).any():
+        parts.append(f"{int((~own).sum())} independent")
+    agree = "they agree" if said["status"].nunique() == 1 else "they differ"
+    if len(said) == 1:
+        agree = "no second reading to compare"
+    reports = said["source_id"].nunique()
+    return (
+        f"*Evidence: {plural(len(said), 'reading')} in {plural(reports, 'report')}"
+        f" ({join_words(parts)}); {agree}.*"
+    )
+
+
+def _rank(ctx: Context) -> dict[str, int]:
+    return dict(zip(ctx.statuses["status"], ctx.statuses["rank"], strict=True))
+
+
+def why_differ(ctx: Context, first, last, same_day: bool = False) -> str:
+    """One sentence on why two readings differ: two voices at one date, another reporter's
+    lower reading (not a report that work went back), or the same reporter's."""
+    ranks = _rank(ctx)
+    falls = ranks.get(last["status"], -1) < ranks.get(first["status"], -1)
+    if same_day:
+        return "Two voices in the same report give it different statuses."
+    if falls and last["reported_by"] != first["reported_by"]:
+        return (
+            f"The later status is lower, and it is another reporter's reading"
+            f" ({md(ctx.actor_name[last['reported_by']])}), not a report by"
+            f" {md(ctx.actor_name_in_text(first['reported_by']))} that work went back."
+        )
+    if falls:
+        return "The same reporter gives a lower status later; its words are on the page."
+    return "The reports give it different statuses."
+
+
+def status_falls(ctx: Context, base: str = "") -> Prose | None:
+    """Every fall in a recommendation's status from one report to the next, each with its
+    explanation and a link to the page that quotes both readings (``base``: the path from the
+    calling page to the recommendations' pages)."""
+    ranks = _rank(ctx)
+    later = ctx.snapshots[
+        (ctx.snapshots["report"] != analysis.BASELINE) & ctx.snapshots["mentioned"]
+    ].sort_values(["rec_id", "as_of"])
+    lines = []
+    for rec, snaps in later.groupby("rec_id", sort=True):
+        for before, after in zip(
+            snaps.iloc[:-1].to_dict("records"), snaps.iloc[1:].to_dict("records"), strict=True
+        ):
+            if ranks.get(after["status"], -1) >= ranks.get(before["status"], -1):
+                continue
+            lines.append(
+                f"- [{md(ctx.rec_label(rec))}]({base}{page_href(rec)}#summary):"
+                f" {md(ctx.status_text(before['status']).lower())} in"
+                f" {md(ctx.voice(before['source_id'], before['reported_by']))};"
+                f" {md(ctx.status_text(after['status']).lower())} in"
+                f" {md(ctx.voice(after['source_id'], after['reported_by']))}."
+                f" {why_differ(ctx, before, after)}"
+            )
+    if not lines:
+        return None
+    head = (
+        f"Where a status falls from one report to the next ({plural(len(lines), 'case')}), the"
+        " reports say:"
+    )
+    return Prose("\n".join([head, "", *lines]))
+
+
+def disagreement(ctx: Context, rec_id: int) -> str | None:
+    """One sentence where readings differ (a status falls, or two voices at one date differ),
+    followed by each reading with its quote; ``None`` where they agree."""
+    said = readings(ctx, rec_id)
+    if said["status"].nunique() < 2:
+        return None
+    why = why_differ(ctx, said.iloc[0], said.iloc[-1], said["as_of"].nunique() == 1)
+    lines = [f"**The reports differ.** {why}", ""]
+    lines += [
+        f"- {md(ctx.status_text(r.status))} ({md(ctx.voice(r.source_id, r.reported_by))}):"
+        f" \u201c{md(r.quote)}\u201d ({cite_link(ctx, r.source_id, r.quote, r.reported_by)})"
+        for r in said.itertuples()
+    ]
+    return "\n".join(lines)
+
+
 def status_now_sentence(ctx: Context, rec_id: int) -> str:
-    """The answer in one sentence: the latest known status, who said it and when."""
+    """The answer in one sentence: the last status reported, by whom and when, and whether any
+    later report has mentioned it since."""
     latest = latest_status(ctx)
     if rec_id not in latest.index:
-        return "**Status now:** no report in the data gives this recommendation a status."
+        return "**No report in the data gives this recommendation a status.**"
     now = latest.loc[rec_id]
-    reporter = md(ctx.actor_name.get(now["reported_by"], now["reported_by"]))
-    when = (
-        "the Government response"
-        if now["source_id"]
-        and now["as_of"]
-        == ctx.snapshots[ctx.snapshots["report"] == analysis.BASELINE]["as_of"].min()
-        else f"{now['as_of']:%B %Y}"
-    )
-    return (
-        f"**Status now: {md(ctx.status_text(now['status']))}** ({reporter}, {when})."
-        f" {md(now['detail'])}"
-    )
+    who = md(ctx.voice(now["source_id"], now["reported_by"]))
+    label = md(ctx.status_text(now["status"]))
+    reports = ctx.later_reports
+    if len(reports) and now["as_of"] == reports["as_of"].max():
+        return f"**Status at the last report: {label}** ({who}). {md(now['detail'])}"
+    baseline = ctx.snapshots[ctx.snapshots["report"] == analysis.BASELINE]["as_of"].min()
+    if now["as_of"] == baseline:
+        return (
+            f"**Status at the Government response: {label}** ({now['as_of']:%B %Y});"
+            " no later report mentions it."
+        )
+    return f"**Last reported: {label}** ({who}); not mentioned since. {md(now['detail'])}"
 
 
 def status_strip(ctx: Context, rec_id: int) -> Html:
@@ -170,7 +299,7 @@ def status_strip(ctx: Context, rec_id: int) -> Html:
         when = (
             f"{row.as_of:%Y}, Government response"
             if row.report == analysis.BASELINE
-            else f"{row.as_of:%B %Y}, {ctx.actor_name.get(row.reported_by, row.reported_by)}"
+            else ctx.voice(row.source_id, row.reported_by)
         )
         colour = _palette.fill(_palette.STATUS, row.status)
         steps.append(
@@ -192,7 +321,12 @@ def page_href(rec_id: int) -> str:
 def rec_page_heading(ctx: Context, rec_id: int) -> list[Prose | Html]:
     """The page's opening: its title, then the answer in one sentence and the path to it."""
     rec = ctx.recommendations.set_index("rec_id").loc[rec_id]
-    opening = Prose(f"## {md(rec['title'])} {{#summary}}\n\n{status_now_sentence(ctx, rec_id)}")
+    parts = [status_now_sentence(ctx, rec_id), evidence_cue(ctx, rec_id)]
+    differ = disagreement(ctx, rec_id)
+    if differ:
+        parts.append(differ)
+    body = "\n\n".join(parts)
+    opening = Prose(f"## {md(rec['title'])} {{#summary}}\n\n{body}")
     return [opening, status_strip(ctx, rec_id)]
 
 
@@ -246,18 +380,31 @@ def rec_page_commitments(ctx: Context, rec_id: int) -> Prose:
         lines.append("No dated or undated commitment on this recommendation is in the data.")
     for c in promised.sort_values(["due_date", "commitment_id"]).itertuples():
         when = f", *{md(c.due_text)}*" if pd.notna(c.due_text) else ", no date promised"
+        kind = "Promise to decide" if promise_kind(c._asdict()) == "decide" else "Promise"
         lines.append(
-            f"- {md(ctx.actor_name[c.actor_id])}: {md(c.description)}{when}."
-            f" **{analysis.OUTCOME_LABELS[c.outcome]}.** \u201c{md(c.quote)}\u201d"
+            f"- {kind}, {md(ctx.actor_name_in_text(c.actor_id))}: {md(c.description)}{when}."
+            f" **{md(outcome_text(ctx, c._asdict()))}.**{_decided(ctx, c._asdict())}"
+            f" \u201c{md(c.quote)}\u201d"
             f" ({cite_link(ctx, c.source_id, c.quote, c.actor_id)})"
         )
     return Prose("\n".join(lines))
 
 
 def scope_text(scope: str, place: str | None) -> str:
-    """A progress row's scope as a reader sees it: "local: Cornwall" where the row names a place
-    other than the reporter's own area."""
-    return f"{scope}: {place}" if isinstance(place, str) and place else str(scope)
+    """What a report's claims are about, as a reader sees it: "the national position", "local
+    work", or "local work in Cornwall" where the row names a place other than the reporter's own
+    area."""
+    if scope == "national":
+        return "the national position"
+    return f"local work in {place}" if isinstance(place, str) and place else "local work"
+
+
+def _decided(ctx: Context, row: dict) -> str:
+    """What was decided on a promise to decide, as the report says it (" ..." or "")."""
+    if promise_kind(row) != "decide":
+        return ""
+    _, what = decision(ctx, row)
+    return f" {md(what)}" if what else ""
 
 
 def rec_page_progress(ctx: Context, rec_id: int) -> Prose:
@@ -270,13 +417,23 @@ def rec_page_progress(ctx: Context, rec_id: int) -> Prose:
         lines.append("No later report in the data mentions this recommendation.")
     # One heading per report (its date, who reported, at what scope), so that a phone reader
     # does not read the same preamble before every claim.
-    for (as_of, reporter, scope, place), claims in reported.groupby(
-        ["as_of", "reported_by", "scope", "place"], sort=False, dropna=False
+    promise = dict(
+        zip(ctx.commitments["commitment_id"], ctx.commitments["description"], strict=True)
+    )
+    for (_, source_id, reporter, scope, place), claims in reported.groupby(
+        ["as_of", "source_id", "reported_by", "scope", "place"], sort=False, dropna=False
     ):
-        where = scope_text(scope, place)
-        lines += ["", f"### {date_label(as_of)}, {md(ctx.actor_name[reporter])} ({md(where)})", ""]
+        about = scope_text(scope, place)
+        lines += ["", f"### {md(ctx.voice(source_id, reporter))} \u2014 {md(about)}", ""]
+        # A claim on a promise names it, so two claims on one decision read apart.
         lines += [
-            f"- **{md(ctx.status_text(p.status))}.** {md(p.detail)}"
+            f"- **{md(ctx.status_text(p.status))}.**"
+            + (
+                f" *On the promise: {md(promise[p.commitment_id])}.*"
+                if pd.notna(p.commitment_id) and p.commitment_id in promise
+                else ""
+            )
+            + f" {md(p.detail)}"
             f" \u201c{md(p.quote)}\u201d"
             f" ({cite_link(ctx, p.source_id, p.quote, p.reported_by)})"
             for p in claims.itertuples()
@@ -319,20 +476,27 @@ def recommendation_page(ctx: Context, rec_id: int) -> list[Prose]:
 
 
 def index_entry(ctx: Context, rec_id: int) -> str:
-    latest = latest_status(ctx)
+    """A recommendation's line in the index: its status as its page's first line words it."""
     title = md(ctx.rec_title[rec_id])
-    now = (
-        f"{md(ctx.status_text(latest.loc[rec_id, 'status']))}"
-        f" ({md(ctx.actor_name.get(latest.loc[rec_id, 'reported_by'], ''))},"
-        f" {latest.loc[rec_id, 'as_of']:%B %Y})"
-        if rec_id in latest.index
-        else "no status reported"
-    )
-    return f"{rec_id}. [{title}]({page_href(rec_id)}) \u2014 status now: {now}."
+    return f"{rec_id}. [{title}]({page_href(rec_id)}) \u2014 {status_phrase(ctx, rec_id)}."
+
+
+def status_phrase(ctx: Context, rec_id: int) -> str:
+    """ "status at the last report: In progress (Derby's report, 19 March 2013)", or "last
+    reported: ... ; not mentioned since" (the page's first line, in brief)."""
+    latest = latest_status(ctx)
+    if rec_id not in latest.index:
+        return "no report gives it a status"
+    now = latest.loc[rec_id]
+    said = f"{md(ctx.status_text(now['status']))} ({md(ctx.voice(now['source_id'], now['reported_by']))})"
+    reports = ctx.later_reports
+    if len(reports) and now["as_of"] == reports["as_of"].max():
+        return f"status at the last report: {said}"
+    return f"last reported: {said}; not mentioned since"
 
 
 def each_recommendation(ctx: Context) -> Prose:
-    """The index of the recommendations' own pages, each with its status now."""
+    """The index of the recommendations' own pages, each with its last reported status."""
     return Prose("\n".join(index_entry(ctx, rec) for rec in sorted(ctx.recommendations["rec_id"])))
 
 

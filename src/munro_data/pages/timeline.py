@@ -13,6 +13,7 @@ from .. import analysis
 from ..escape import md, plot, plot_wrapped
 from . import _interact, _palette
 from ._context import Context
+from ._counting import LOCAL, NATIONAL, outcome_text, tally
 from ._parts import (
     Chart,
     Prose,
@@ -22,22 +23,17 @@ from ._parts import (
     join_words,
     number_word,
     plural,
-    report_label,
     short,
     stepped_colourscale,
 )
 from .recommendations import page_href
+from .recommendations import status_falls as status_falls
 
 
 def intro(ctx: Context) -> Prose:
     """Which later reports the page draws on, named from the data."""
     reports = ctx.later_reports
-    named = join_words(
-        [
-            f"{md(ctx.actor_name[r.reported_by])}'s report of {r.as_of:%B %Y}"
-            for r in reports.itertuples()
-        ]
-    )
+    named = join_words([md(ctx.voice(r.source_id, r.reported_by)) for r in reports.itertuples()])
     count = number_word(len(reports)).capitalize()
     return Prose(
         "The Government answered the review with promises and timescales."
@@ -56,10 +52,10 @@ def snapshot_columns(ctx: Context) -> pd.DataFrame:
     """The snapshots with a column heading per report, in date order."""
     snap = ctx.snapshots.copy()
     snap["column"] = [
-        f"{analysis.BASELINE} ({a:%Y})"
-        if report == analysis.BASELINE
-        else report_label(a, ctx.actor_name[b])
-        for report, a, b in zip(snap["report"], snap["as_of"], snap["reported_by"], strict=True)
+        f"{analysis.BASELINE} ({a:%Y})" if report == analysis.BASELINE else ctx.voice(s, b)
+        for report, a, s, b in zip(
+            snap["report"], snap["as_of"], snap["source_id"], snap["reported_by"], strict=True
+        )
     ]
     return snap
 
@@ -69,12 +65,8 @@ def status_codes(ctx: Context) -> list[str]:
     return ctx.status_order(ctx.snapshots["known_status"])
 
 
-# A status in a word or two, for a phone's narrow cells; other codes keep their label.
-SHORT_STATUS = {
-    "partly_delivered": "Partly done",
-    "not_decided": "Undecided",
-    "not_reported": "\u2013",
-}
+# On a phone's narrow cells a status keeps its one name, in short lines.
+NARROW_CELL = 10
 
 
 def _cell_text(ctx: Context, entry: pd.Series) -> str:
@@ -88,7 +80,7 @@ def _cell_text(ctx: Context, entry: pd.Series) -> str:
 def _short_cell_text(ctx: Context, entry: pd.Series) -> str:
     """The same on a phone: a short word, in brackets when it is an earlier status standing."""
     code = str(entry["known_status"])
-    label = SHORT_STATUS.get(code) or short(ctx.status_text(code), 12)
+    label = "<br>".join(plot(line) for line in textwrap.wrap(ctx.status_text(code), NARROW_CELL))
     if entry["mentioned"] or pd.isna(entry["known_as_of"]):
         return label
     return f"({label})"
@@ -99,7 +91,13 @@ def _short_heading(snap: pd.DataFrame, column: str, ctx: Context) -> str:
     first = snap[snap["column"] == column].iloc[0]
     if first["report"] == analysis.BASELINE:
         return f"Response<br>{first['as_of']:%Y}"
-    return f"{first['as_of']:%b %Y}<br>{plot(short(ctx.actor_name[first['reported_by']], 12))}"
+    author = ctx.source_author(first["source_id"])
+    lines = [f"{first['as_of']:%b %Y}", short(ctx.actor_name.get(author, ""), 12)]
+    if first["reported_by"] != author:
+        # The part of the report in another actor's voice says so, as the wide heading does.
+        lines[-1] += ":"
+        lines += [short(f"{ctx.actor_name[first['reported_by']]}'s", 14), "update"]
+    return "<br>".join(plot(line) for line in lines if line)
 
 
 def _two_lines(rec: int, label: str, width: int = 21) -> str:
@@ -121,7 +119,7 @@ def status_grid(ctx: Context) -> Chart:
         entries = [grid.loc[(rec, column)] for column in report_columns]
         z.append([codes.index(e["known_status"]) for e in entries])
         text.append([plot(_cell_text(ctx, e)) for e in entries])
-        narrow_text.append([plot(_short_cell_text(ctx, e)) for e in entries])
+        narrow_text.append([_short_cell_text(ctx, e) for e in entries])
         custom.append(
             [
                 [
@@ -182,7 +180,7 @@ def status_grid(ctx: Context) -> Chart:
                 "xaxis.tickfont.size": 10,
                 "yaxis.ticktext": [_two_lines(rec, ctx.rec_label(rec)) for rec in order],
                 "yaxis.tickfont.size": 10,
-                "margin.t": 40,
+                "margin.t": 64,
             },
             "traces": [0],
         },
@@ -450,11 +448,14 @@ def commitments_chart(ctx: Context) -> Chart:
             "traces": bars,
         },
     )
+    national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
     return Chart(
         fig,
         "fig-commitments",
-        f"{len(dated)} dated commitments, each from the day it was made to its due date,"
-        " coloured by what the last report said; dotted lines mark the reports. The table"
+        f"The {national.total} {national.scope_words}"
+        + (f" and the {local.total} {local.scope_words}" if local.total else "")
+        + ", each from the day it was made to its due date, coloured by its outcome counted at"
+        " the latest report; dotted lines mark the reports. The table"
         " below lists the same commitments. Click a bar or a promise's name to open its"
         " recommendation's page; on a touch screen, a first tap on a bar shows its detail and a"
         " second tap opens the page.",
@@ -472,10 +473,19 @@ def slippage_table(ctx: Context) -> pd.DataFrame:
             "description": outcomes["description"],
             "due": outcomes["due_text"].fillna("no time given"),
             "last": [
-                report_label(day, ctx.actor_name[who]) if pd.notna(day) else "none"
-                for day, who in zip(outcomes["last_report"], outcomes["last_reporter"], strict=True)
+                f"{ctx.status_text(status)}: {ctx.voice(source, who)}" if pd.notna(day) else "none"
+                for day, who, source, status in zip(
+                    outcomes["last_report"],
+                    outcomes["last_reporter"],
+                    outcomes["last_source"],
+                    outcomes["last_status"],
+                    strict=True,
+                )
             ],
             "outcome": outcomes["outcome"],
+            "outcome_words": [
+                outcome_text(ctx, row, heard=False) for row in outcomes.to_dict("records")
+            ],
             "delivered": outcomes["delivered_on"].map(date_label),
             "months_late": outcomes["months_late"],
         }
@@ -491,36 +501,54 @@ def slippage(ctx: Context) -> GT:
         who="By",
         description="Promise",
         due="Due",
-        last="Last report on it",
-        outcome="Outcome then",
+        last="Last heard",
+        outcome_words="Outcome at the latest report",
         delivered="Delivered",
         months_late="Months late",
     )
-    table = colour_cells(table, "outcome", frame["outcome"], _palette.OUTCOME)
-    table = table.fmt(lambda code: analysis.OUTCOME_LABELS.get(code, code), columns="outcome")
-    return table.sub_missing(missing_text="")
+    # The words say what became of the promise ("Decided late" for a promise to decide); the
+    # colour is its outcome's.
+    table = colour_cells(table, "outcome_words", frame["outcome"], _palette.OUTCOME)
+    return table.cols_hide("outcome").sub_missing(missing_text="")
 
 
 def slippage_summary(ctx: Context) -> Prose:
-    outcomes = ctx.outcomes
-    counts = outcomes[outcomes["due_date"].notna()]["outcome"].value_counts()
-    late = outcomes[outcomes["outcome"] == "late"]
-    overdue = outcomes[outcomes["outcome"] == "open_overdue"]
-    first = (
-        f"Of {plural(int(counts.sum()), 'dated commitment')}, {counts.get('on_time', 0)} were"
-        f" delivered on time and {counts.get('late', 0)} late"
+    """The promises counted at the latest report: national bodies', then councils' apart."""
+    national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
+    when = (
+        f"counted at the latest report ({md(ctx.report_name(_latest_source(ctx)))})"
+        if len(ctx.later_reports)
+        else "with no later report in the data"
     )
+    sentences = [national.sentence(when)]
+    late = national.frame[national.frame["outcome"] == "late"]
     if len(late):
-        first += f" (by {late['months_late'].min()} to {late['months_late'].max()} months)"
-    sentences = [first + "."]
-    if len(overdue):
-        worst = overdue.sort_values("months_late", ascending=False).iloc[0]
         sentences.append(
-            f"{plural(len(overdue), 'commitment')} remained open after its due date at the last"
-            f" report; the longest overdue, {md(worst['description'].lower())} (recommendation"
-            f" {worst['rec_id']}), was {worst['months_late']} months past its date."
+            f"Those delivered late came {late['months_late'].min()} to"
+            f" {late['months_late'].max()} months after their dates."
         )
-    undated = outcomes[outcomes["due_date"].isna()]
+    overdue = national.frame[national.frame["outcome"] == "open_overdue"]
+    if len(overdue):
+        worst = overdue.sort_values(["months_late", "commitment_id"], ascending=[False, True])
+        worst = worst.iloc[0]
+        sentences.append(
+            f"Of those reported open after the due date, the longest overdue when last reported,"
+            f" {md(worst['description'].lower())} (recommendation {worst['rec_id']}), was"
+            f" {plural(int(worst['months_late']), 'month')} past its date at"
+            f" {md(ctx.report_name(worst['last_source']))}."
+        )
+    if national.counts["not_reported_since"]:
+        sentences.append(
+            "A promise not reported on since its due date may have been kept or not: no report"
+            " in the data says which; the table gives what was last heard of each."
+        )
+    if local.total:
+        sentences.append(local.sentence(when))
+    undated = ctx.outcomes[ctx.outcomes["due_date"].isna()]
     if len(undated):
         sentences.append(f"{plural(len(undated), 'further commitment')} named no date.")
     return Prose(" ".join(sentences))
+
+
+def _latest_source(ctx: Context) -> str:
+    return ctx.later_reports.iloc[-1]["source_id"]
