@@ -121,7 +121,8 @@ def install(log=print) -> int:
     if missing:
         log(
             "vendor: the site will still build: plotly.js falls back to the full bundle of the"
-            " plotly Python package, search to its built-in ranker"
+            " plotly Python package, search to its built-in ranker (and the tests skip the HTML"
+            " checker)"
         )
     return missing
 

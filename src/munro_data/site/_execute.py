@@ -14,6 +14,7 @@ there, so such a build never changes a tracked file.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
@@ -51,13 +52,19 @@ def notebook_digest(nb: nbformat.NotebookNode) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    versions = {}
+    return dict(_library_versions())  # A copy: the stamp of each notebook holds its own.
+
+
+@functools.cache
+def _library_versions() -> tuple[tuple[str, str], ...]:
+    """Looked up once per process (each lookup scans the installed distributions)."""
+    versions = []
     for name in OUTPUT_LIBRARIES:
         try:
-            versions[name] = metadata.version(name)
+            versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
+            versions.append((name, "absent"))
+    return tuple(versions)
 
 
 def _module_file(name: str) -> Path | None:
