@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install site validate test lint format benchmark national clean
+.PHONY: install site validate test test-fast lint format benchmark national clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
+
+## The inner loop: every test but the slow, browser and Quarto tiers (markers in pyproject.toml).
+## pytest's exit 5 (nothing selected, e.g. with a -k that matches only slow tests) is no failure.
+FAST := not slow and not browser and not quarto
+test-fast: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -m "$(FAST)" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 ## Build time, rebuild time and page weight against the README's budgets (RUNS=3).
 benchmark: install

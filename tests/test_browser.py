@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS
-from conftest import copy_project, read_rows, write_rows
+from conftest import Built
 
 from munro_data.escape import slug
 from munro_data.pages import (
@@ -41,8 +41,8 @@ from munro_data.pages import (
     timeline,
 )
 from munro_data.site._config import PROJECT_DIR, read_config
-from munro_data.site.build import build
 
+pytestmark = pytest.mark.browser
 SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
 PAGES = read_config().pages
 DESKTOP = {"width": 1280, "height": 900}
@@ -72,12 +72,6 @@ def browser():
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("served") / "tracker"
-    return build(out, execute=False, use_quarto=False, log=lambda *_: None)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -380,69 +374,10 @@ def test_search_finds_the_same_sections_in_both_builds(browser, request, query) 
     assert missing == [], f"{query!r}: found by Quarto only: {missing}"
 
 
-PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> "quoted"'
-
-
-def test_markup_in_the_data_is_shown_as_text(browser, data_copy: Path, tmp_path: Path) -> None:
+def test_markup_in_the_data_is_shown_as_text(browser, other_build: Built) -> None:
     """Text fields holding markup are shown literally and never run, in every place they reach."""
     _require_browser()
-    source = data_copy / "sources" / "hostile-2026.txt"
-    source.write_text(f"A council wrote this: {PAYLOAD} and nothing more.\n", encoding="utf-8")
-    header, sources = read_rows(data_copy / "sources.csv")
-    write_rows(
-        data_copy / "sources.csv",
-        header,
-        [
-            *sources,
-            sources[0]
-            | {
-                "source_id": "hostile-2026",
-                "title": f"Hostile {PAYLOAD}",
-                "author": f"Author {PAYLOAD}",
-                "file": "sources/hostile-2026.txt",
-                "citation": f"Citation {PAYLOAD}",
-            },
-        ],
-    )
-    header, actors = read_rows(data_copy / "actors.csv")
-    write_rows(
-        data_copy / "actors.csv",
-        header,
-        [
-            *actors,
-            {
-                "actor_id": "hostile",
-                "name": f"Council {PAYLOAD}",
-                "short_name": f"Hostile {PAYLOAD}",
-                "kind": "local_authority",
-            },
-        ],
-    )
-    header, recs = read_rows(data_copy / "recommendations.csv")
-    recs[0]["title"] = f"Revise {PAYLOAD}"
-    write_rows(data_copy / "recommendations.csv", header, recs)
-    header, responses = read_rows(data_copy / "responses.csv")
-    write_rows(
-        data_copy / "responses.csv",
-        header,
-        [
-            *responses,
-            {
-                "rec_id": "1",
-                "actor_id": "hostile",
-                "source_id": "hostile-2026",
-                "stance": "concern",
-                "quote": PAYLOAD,
-                "note": f"Note {PAYLOAD}",
-            },
-        ],
-    )
-
-    project = copy_project(tmp_path / "project")
-    site = build(
-        tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=lambda *_: None
-    )
-
+    site = other_build.site
     for page in PAGES:
         seen = visit(browser, (site / page.output).as_uri())
         try:

@@ -443,6 +443,7 @@ def test_what_validates_loads_and_exports(ftype: str, data_copy: Path, tmp_path:
     assert accepted and refused, (accepted, refused)
 
 
+@pytest.mark.slow
 def test_what_validates_builds(data_copy: Path, tmp_path: Path) -> None:
     """The edge values validation accepts, all in one copy, build the whole site.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import copy_project, read_rows, write_rows
+from conftest import Built, clone_built, copy_project, read_rows, write_rows
 
 from munro_data.site._config import PROJECT_DIR, read_config
 from munro_data.site._execute import STAMP_KEY, modules_used, plan
@@ -51,23 +51,21 @@ def test_changing_one_table_reruns_exactly_its_readers(table: str, data_copy: Pa
             assert p.reason == f"table(s) changed: {table}"
 
 
-def test_no_change_build_executes_and_renders_nothing(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    out = tmp_path / "_site"
-    build(out, project_dir=project, use_quarto=False, log=lambda *_: None)
+def test_no_change_build_executes_and_renders_nothing(other_build: Built, tmp_path: Path) -> None:
+    built = clone_built(other_build, tmp_path)
     said: list[str] = []
-    build(out, project_dir=project, use_quarto=False, log=said.append)
+    build(built.site, built.data, project_dir=built.project, use_quarto=False, log=said.append)
     assert "notebooks: all up to date, nothing to execute" in said
-    assert f"render: 0 page(s) rendered, {len(NOTEBOOKS)} unchanged" in said
+    # The data has pages of its own (a sixteenth recommendation, one more source).
+    pages = read_config(built.project, notebook_root=executed_root(built.project, built.data)).pages
+    assert len(pages) > len(NOTEBOOKS)
+    assert f"render: 0 page(s) rendered, {len(pages)} unchanged" in said
 
 
 def test_a_failed_build_leaves_the_site_and_notebooks_as_they_were(
-    data_copy: Path, tmp_path: Path
+    other_build: Built, tmp_path: Path
 ) -> None:
-    project = copy_project(tmp_path / "project")
-    out = build(
-        tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=lambda *_: None
-    )
+    project, data_copy, out = clone_built(other_build, tmp_path)
     # Two notebooks must re-run (they read the figures); the second of them fails.
     header, rows = read_rows(data_copy / "figures.csv")
     write_rows(data_copy / "figures.csv", header, rows[:-1])
@@ -142,12 +140,18 @@ def test_a_renderer_change_rerenders_every_page(tmp_path: Path, monkeypatch) -> 
     assert f"render: {len(NOTEBOOKS)} page(s) rendered, 0 unchanged" in said
 
 
-def test_building_with_other_data_changes_no_tracked_file(data_copy: Path, tmp_path: Path) -> None:
+def test_building_with_other_data_changes_no_tracked_file(
+    other_build: Built, tmp_path: Path
+) -> None:
     """Executed copies for other data go to build/executed/, never into the notebooks."""
+    project, data_copy, _ = clone_built(other_build, tmp_path)
     header, rows = read_rows(data_copy / "verdicts.csv")
     write_rows(data_copy / "verdicts.csv", header, rows[:-1])
-    project = copy_project(tmp_path / "project")
-    tracked = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    tracked = {
+        p: p.read_bytes()
+        for p in project.rglob("*")
+        if p.is_file() and p.relative_to(project).parts[0] != "build"
+    }
     said: list[str] = []
     site = build(
         tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=said.append
@@ -159,3 +163,17 @@ def test_building_with_other_data_changes_no_tracked_file(data_copy: Path, tmp_p
     # The site shows the other data: one verdict fewer on the page that lists them.
     page = (site / "notebooks" / "04-one-year-on.html").read_text(encoding="utf-8")
     assert rows[-1]["verdict"][:40] not in page
+
+
+def test_the_import_scan_is_frozen_and_follows_the_file(tmp_path: Path) -> None:
+    """Each module file is parsed once per content; the answer cannot be changed by a caller."""
+    from munro_data.site._execute import _module_imports
+
+    module = tmp_path / "scanned.py"
+    module.write_text("from munro_data import escape\n", encoding="utf-8")
+    first = _module_imports("munro_data.pages.scanned", module)
+    assert isinstance(first, frozenset) and "munro_data.escape" in first
+    assert _module_imports("munro_data.pages.scanned", module) is first
+    module.write_text("from munro_data import analysis\n", encoding="utf-8")
+    now = _module_imports("munro_data.pages.scanned", module)
+    assert "munro_data.analysis" in now and "munro_data.escape" not in now

@@ -24,15 +24,10 @@ from conftest import QUARTO_BUILD_STATUS
 from munro_data.site._config import PROJECT_DIR, read_config
 from munro_data.site.build import build
 
+pytestmark = pytest.mark.quarto
 PAGES = read_config().pages
 # Quarto's Markdown reader is "smart": it prints typographic quotes where the notebook has ' and ".
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-
-
-@pytest.fixture(scope="module")
-def plain_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("nbconvert") / "_site"
-    return build(out, execute=False, use_quarto=False, log=lambda *_: None)
 
 
 def soup_of(site: Path, page) -> BeautifulSoup:

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import copy_project, read_rows, write_rows
+from conftest import OTHER_BUILD_NOTEBOOKS, Built, project_notebooks, read_rows, write_rows
 from plotly.offline import get_plotlyjs_version
 
 import munro_data
@@ -19,13 +19,6 @@ from munro_data.site._config import PROJECT_DIR, front_matter, read_config
 from munro_data.site.build import build
 
 CONFIG = read_config()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "_site"
-    build(out, execute=False, use_quarto=False, log=lambda *_: None)
-    return out
 
 
 def page_soup(site: Path, page) -> BeautifulSoup:
@@ -178,55 +171,9 @@ def test_quarto_project_lists_every_notebook() -> None:
     assert all(entry.startswith("/") for entry in render if "*" in entry), render
 
 
-def test_new_actor_and_recommendation_appear_without_code_changes(
-    data_copy: Path, tmp_path: Path
-) -> None:
+def test_new_actor_and_recommendation_appear_without_code_changes(other_build: Built) -> None:
     """An analyst's data with a council and a recommendation we do not have rebuilds every page."""
-    passage = "The services support peer reviews and the quality assurance programme"
-    header, recs = read_rows(data_copy / "recommendations.csv")
-    recs.append(
-        recs[0]
-        | {
-            "rec_id": "16",
-            "title": "A sixteenth recommendation",
-            "text": passage,
-            "munro_argument": passage,
-        }
-    )
-    write_rows(data_copy / "recommendations.csv", header, recs)
-    header, actors = read_rows(data_copy / "actors.csv")
-    actors.append(
-        {
-            "actor_id": "newtown",
-            "name": "Newtown Borough Council",
-            "short_name": "Newtown",
-            "kind": "local_authority",
-        }
-    )
-    write_rows(data_copy / "actors.csv", header, actors)
-    header, responses = read_rows(data_copy / "responses.csv")
-    for rec_id in ("1", "16"):
-        responses.append(
-            {
-                "rec_id": rec_id,
-                "actor_id": "newtown",
-                "source_id": "salford-2011",
-                "stance": "support",
-                "quote": passage,
-                "note": "Test row.",
-            }
-        )
-    write_rows(data_copy / "responses.csv", header, responses)
-
-    ours = {
-        p: p.read_bytes()
-        for p in [PROJECT_DIR / "index.ipynb", *PROJECT_DIR.glob("notebooks/*.ipynb")]
-    }
-    project = copy_project(tmp_path / "project")
-    site = build(
-        tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=lambda *_: None
-    )
-
+    site = other_build.site
     stances = (site / "notebooks" / "02-stances.html").read_text(encoding="utf-8")
     assert '"Newtown"' in stances and "16. A sixteenth recommendation" in stances
     recommendations = BeautifulSoup(
@@ -237,7 +184,7 @@ def test_new_actor_and_recommendation_appear_without_code_changes(
     assert any(td.get_text() == "Newtown" for td in recommendations.select("#explorer-table td"))
     assert "Newtown" in (site / "notebooks" / "05-local.html").read_text(encoding="utf-8")
     # The repository's own notebooks were not touched by a build of another project.
-    assert {p: p.read_bytes() for p in ours} == ours
+    assert project_notebooks() == OTHER_BUILD_NOTEBOOKS
 
 
 def test_plotly_js_is_the_pinned_partial_bundle_at_plotly_pys_version(site: Path) -> None:

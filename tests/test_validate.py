@@ -304,3 +304,15 @@ def test_data_dir_comes_from_the_environment(data_copy: Path, monkeypatch) -> No
 def test_unknown_table_names_the_valid_ones() -> None:
     with pytest.raises(ValueError, match="unknown table 'penguins'; the tables are: sources"):
         munro_data.load_table("penguins")
+
+
+def test_each_csv_is_parsed_once_per_content(data_copy: Path) -> None:
+    """The same bytes are not parsed again; a changed file is, and its change is seen."""
+    first = munro_data.validate(data_copy)
+    again = munro_data.validate(data_copy)
+    assert again.tables["actors"] is first.tables["actors"]
+    set_cell("actors", 0, "name", "Renamed government")(data_copy)
+    changed = munro_data.validate(data_copy)
+    assert changed.tables["actors"] is not first.tables["actors"]
+    assert changed.tables["themes"] is first.tables["themes"]
+    assert munro_data.load_actors(data_copy)["name"].iloc[0] == "Renamed government"

@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -1095,6 +1096,26 @@ class PackageReport:
         return {name: parsed.to_frame() for name, parsed in self.tables.items()}
 
 
+# Each CSV is parsed once per process for each content of the file under each schema: a build,
+# a page's context and the checks ask for the same tables many times. Read only once parsed.
+_PARSED: dict[tuple[str, str], tuple[ParsedTable, list[Problem]]] = {}
+_PARSED_KEPT = 256
+
+
+def _parse_once(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem]]:
+    """``parse_table``, from memory when the same bytes were parsed under the same schema."""
+    try:
+        key = (repr(table), hashlib.sha256(read_inside(data_dir, table.path)).hexdigest())
+    except PathRefused:
+        return parse_table(table, data_dir)  # Said by parse_table, as a problem.
+    if key not in _PARSED:
+        if len(_PARSED) >= _PARSED_KEPT:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = parse_table(table, data_dir)
+    parsed, problems = _PARSED[key]
+    return parsed, list(problems)
+
+
 def check_package(data_dir: Path, names: Iterable[str] | None = None) -> PackageReport:
     """Check every table (or the named ones), the keys between them and every quote."""
     tables, problems = load_package(data_dir)
@@ -1105,7 +1126,7 @@ def check_package(data_dir: Path, names: Iterable[str] | None = None) -> Package
     report = PackageReport(data_dir, {}, [])
     for name in wanted:
         _record_read(name)
-        parsed, problems = parse_table(tables[name], data_dir)
+        parsed, problems = _parse_once(tables[name], data_dir)
         report.tables[name] = parsed
         report.problems += problems
     if names is None:

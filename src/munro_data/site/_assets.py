@@ -27,7 +27,7 @@ from plotly.offline import get_plotlyjs_version
 
 from .. import load_all
 from .._package import DESCRIPTOR, PathRefused, read_inside
-from .._validate import FORMULA_START, load_package
+from .._validate import FORMULA_START, PackageReport, load_package
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_BUNDLE = "plotly.js-cartesian-dist-min"
@@ -121,7 +121,8 @@ def install(log=print) -> int:
     if missing:
         log(
             "vendor: the site will still build: plotly.js falls back to the full bundle of the"
-            " plotly Python package, search to its built-in ranker"
+            " plotly Python package, search to its built-in ranker (and the tests skip the HTML"
+            " checker)"
         )
     return missing
 
@@ -148,8 +149,14 @@ def plotly_js(log=print) -> tuple[bytes, str]:
     )
 
 
-def prepare(project_dir: Path, data_dir: Path, log=print) -> None:
-    """Write assets/plotly.min.js and downloads/ (every CSV, the descriptor, Excel)."""
+def prepare(
+    project_dir: Path, data_dir: Path, log=print, report: PackageReport | None = None
+) -> None:
+    """Write assets/plotly.min.js and downloads/ (every CSV, the descriptor, Excel).
+
+    ``report``: the build's check of ``data_dir``, whose tables the workbook holds (without it,
+    the data is checked here).
+    """
     assets = project_dir / "assets"
     assets.mkdir(exist_ok=True)
     target = assets / "plotly.min.js"
@@ -169,7 +176,7 @@ def prepare(project_dir: Path, data_dir: Path, log=print) -> None:
     downloads.mkdir()
     for relative, content in files.items():
         (downloads / Path(relative).name).write_bytes(content)
-    write_workbook(load_all(data_dir), downloads / WORKBOOK)
+    write_workbook(report.frames() if report else load_all(data_dir), downloads / WORKBOOK)
     stamp.write_text(digest)
 
 

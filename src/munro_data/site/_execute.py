@@ -14,6 +14,7 @@ there, so such a build never changes a tracked file.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
@@ -51,13 +52,19 @@ def notebook_digest(nb: nbformat.NotebookNode) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    versions = {}
+    return dict(_library_versions())  # A copy: the stamp of each notebook holds its own.
+
+
+@functools.cache
+def _library_versions() -> tuple[tuple[str, str], ...]:
+    """Looked up once per process (each lookup scans the installed distributions)."""
+    versions = []
     for name in OUTPUT_LIBRARIES:
         try:
-            versions[name] = metadata.version(name)
+            versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
+            versions.append((name, "absent"))
+    return tuple(versions)
 
 
 def _module_file(name: str) -> Path | None:
@@ -111,9 +118,25 @@ def modules_used(nb: nbformat.NotebookNode) -> list[str]:
         seen.add(name)
         parts = name.split(".")
         todo |= {".".join(parts[:i]) for i in range(1, len(parts))} - seen
-        path = _module_file(name)
-        todo |= _imports(path.read_text(encoding="utf-8"), name, path.name == "__init__.py") - seen
+        todo |= _module_imports(name, _module_file(name)) - seen
     return sorted(seen)
+
+
+# The import scan of each module file, by the file's content: (module, is a package, digest).
+_SCANNED: dict[tuple[str, bool, str], frozenset[str]] = {}
+
+
+def _module_imports(name: str, path: Path) -> frozenset[str]:
+    """The ``munro_data`` modules one module file imports, parsed once per content of the file.
+
+    A plan asks this of the same dozen files for every notebook. The answer is frozen, so that no
+    caller can change what the next one is given (a notebook's stamp lists these modules).
+    """
+    code = path.read_bytes()
+    key = (name, path.name == "__init__.py", hashlib.sha256(code).hexdigest())
+    if key not in _SCANNED:
+        _SCANNED[key] = frozenset(_imports(code.decode("utf-8"), name, key[1]))
+    return _SCANNED[key]
 
 
 def code_digest(modules: list[str]) -> str:

@@ -33,7 +33,7 @@ from . import _cite
 from ._assets import prepare, strip_cdn
 from ._config import PROJECT_DIR, front_matter, read_config
 from ._purge import purge_css, site_words
-from ._render import _search_entries, label_cells
+from ._render import _search_entries, head_table_styles, label_cells
 
 HERE = Path(__file__).resolve().parent
 SUPPORT = "_quarto"  # The theme and the hook, beside _quarto.yml.
@@ -242,8 +242,11 @@ def clean_site(site_dir: Path, project_dir: Path) -> int:
         # Two navigation landmarks (the navbar, the table of contents) need different names.
         cleaned = _NAVBAR.sub(r'\1 aria-label="Site">', html)
         cleaned = _TOGGLER_ROLE.sub(r"\1", cleaned)
+        # Quarto's own marker on its stylesheet link, left in the page: no HTML attribute, and
+        # nothing reads it (the file name already carries the stylesheet's hash).
+        cleaned = cleaned.replace(' append-hash="true"', "")
         # Wide tables become stacked rows on a phone (the theme's rules), as in the other build.
-        cleaned = label_cells(cleaned)
+        cleaned = head_table_styles(label_cells(cleaned))
         if 'class="plotly-graph-div"' not in html:
             # _quarto.yml puts plotly.js in every page's head; a page without a chart does not
             # use it.

@@ -161,7 +161,7 @@ def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path)
         "footer_right": config.footer_right,
     }
     html, _ = exporter.from_notebook_node(_prepare(nb), resources={"site": site})
-    return label_cells(defer_plots(add_toc(pandoc_heading_ids(html))))
+    return head_table_styles(label_cells(defer_plots(add_toc(pandoc_heading_ids(html)))))
 
 
 def pandoc_id(text: str) -> str:
@@ -289,6 +289,40 @@ def label_cells(html: str) -> str:
         return str(table)
 
     return _TABLE.sub(label, html)
+
+
+_STYLE = re.compile(r"<style\b[^>]*>.*?</style>\n?", re.S)
+# A Sass function great-tables leaves uncompiled: no browser reads the declaration.
+_SASS_COLOR = re.compile(r"\s*color: font-color\([^)]*\);")
+
+
+def head_table_styles(html: str) -> str:
+    """Move each great-tables ``<style>`` from the body into the head; drop its Sass leftover.
+
+    great-tables writes a table's stylesheet inside the page, beside the table, with selectors
+    that reach the whole page (``tbody, tr, td``), which HTML allows only in the head; and
+    ``color: font-color(#FFFFFF)``, which is no CSS. At the end of the head the rules keep their
+    order after the site's own stylesheets, so the page looks the same, and it validates.
+
+    >>> page = "<head><link rel=stylesheet href=site.css>\\n</head><body><div id=t><style>"
+    >>> page += "#t .gt_table { color: #333; } tr { x: 1 }\\n.gt_x { color: font-color(#FFF); }"
+    >>> print(head_table_styles(page + "</style><table></table></div></body>"))
+    <head><link rel=stylesheet href=site.css>
+    <style>#t .gt_table { color: #333; } tr { x: 1 }
+    .gt_x { }</style>
+    </head><body><div id=t><table></table></div></body>
+    """
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return html
+    body = html[head_end:]
+    moved = [m.group(0) for m in _STYLE.finditer(body) if ".gt_table" in m.group(0)]
+    if not moved:
+        return html
+    for style in moved:
+        body = body.replace(style, "", 1)
+    styles = "".join(_SASS_COLOR.sub("", style).rstrip("\n") + "\n" for style in moved)
+    return html[:head_end] + styles + body
 
 
 _SKIP = ("script", "style", "noscript", "template")

@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import DataValidationError, validate
+from .. import DataValidationError, PackageReport, validate
 from .._package import resolve_data_dir
 from . import _cite
 from . import _recpages as recpages
@@ -65,6 +65,7 @@ def build(
                 force=force,
                 use_quarto=use_quarto,
                 log=log,
+                report=report,
             )
             journal.before_swap(staging)
             transaction.fault("swap")
@@ -93,6 +94,7 @@ def _make(
     force: bool,
     use_quarto: bool,
     log,
+    report: PackageReport,
 ) -> Path:
     """Execute, write the downloads and render a new site into a staging folder; return it.
 
@@ -118,7 +120,7 @@ def _make(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
     transaction.fault("executed")
-    prepare(root, data_dir, log=log)
+    prepare(root, data_dir, log=log, report=report)  # Checked once, above.
     transaction.fault("prepared")
 
     staging = Path(tempfile.mkdtemp(prefix=transaction.staging_prefix(output), dir=output.parent))
