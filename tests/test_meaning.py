@@ -137,8 +137,7 @@ def test_a_place_on_a_national_row_is_caught(data_copy: Path) -> None:
 
     assert only_problem(data_copy) == (
         f"progress.csv, line {line_of_row(path, misplace.index)}, column 'place': found "
-        "'Cornwall'; expected an empty cell on a row of scope national: only a local row names a "
-        "place"
+        "'Cornwall'; expected an empty cell on a national row: only a local row names a place"
     )
 
 

@@ -328,9 +328,10 @@ def check_actor_covers_recommendations(frames: Frames, parsed: Parsed = None) ->
 
 # ---------------------------------------------------------------------------------------------
 def check_place_only_on_local_rows(frames: Frames, parsed: Parsed = None) -> list[Problem]:
-    """A progress row names a ``place`` only where its ``scope`` is local.
+    """A progress row of national ``scope`` names no ``place``.
 
-    A national row is about England as a whole, so a place on it would be shown on the
+    Only the national code is named here, so a folder whose other scope codes are its own still
+    validates. A national row is about England as a whole, so a place on it would be shown on the
     recommendation's page as if the position were one area's (codebook, "Scope and place").
 
     >>> progress = pd.DataFrame({"scope": ["local", "national"], "place": ["Cornwall", "Kent"]})
@@ -347,13 +348,13 @@ def check_place_only_on_local_rows(frames: Frames, parsed: Parsed = None) -> lis
             index,
             "place",
             place,
-            f"an empty cell on a row of scope {scope}: only a local row names a place",
+            "an empty cell on a national row: only a local row names a place",
             parsed,
         )
         for index, (scope, place) in enumerate(
             zip(progress["scope"], progress["place"], strict=True)
         )
-        if _present(place) and str(place) and str(scope) != "local"
+        if _present(place) and str(place) and str(scope) == "national"
     ]
 
 
