@@ -16,7 +16,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_raw_cell
 
 from .. import load_recommendations, load_sources
-from ..escape import slug
+from ..escape import md, slug
 
 PATTERN = "notebooks/rec-*.ipynb"
 SOURCE_PATTERN = "notebooks/src-*.ipynb"
@@ -30,11 +30,23 @@ def source_path(root: Path, source_id: str) -> Path:
     return root / "notebooks" / f"src-{slug(source_id)}.ipynb"
 
 
-def source_notebook(source_id: str) -> nbformat.NotebookNode:
+def source_title(title: str, date_text: str) -> str:
+    """A source page's title: the document's own title and its date, as Markdown (Quarto reads
+    a title as Markdown; the build without Quarto undoes the escapes).
+
+    >>> source_title("A <b>review</b>", "May 2012 (status table as at 22 May 2012)")
+    'A &lt;b&gt;review&lt;/b&gt; (May 2012)'
+    """
+    date = str(date_text).split(" (")[0].strip()
+    return md(f"{title} ({date})" if date else title)
+
+
+def source_notebook(source_id: str, title: str | None = None) -> nbformat.NotebookNode:
     # The id is data: it reaches the code cell only as a string literal (JSON's quoting, which
-    # is Python's too and what the formatter writes), and the title only through its slug.
+    # is Python's too and what the formatter writes). The title reaches the front matter
+    # escaped for Markdown, then quoted for YAML by JSON's rules (JSON is YAML).
     return _notebook(
-        f"Source: {slug(source_id)}",
+        title or f"Source: {slug(source_id)}",
         "from munro_data.pages import load_context, show\n"
         "from munro_data.pages import sources as page\n\n"
         f"show(page.source_page(load_context(), {json.dumps(source_id)}))",
@@ -56,7 +68,10 @@ def _notebook(title: str, code: str) -> nbformat.NotebookNode:
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     }
-    nb.cells = [new_raw_cell(f'---\ntitle: "{title}"\n---'), new_code_cell(code)]
+    nb.cells = [
+        new_raw_cell(f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---"),
+        new_code_cell(code),
+    ]
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
     return nb
@@ -69,8 +84,10 @@ def sync(root: Path, data_dir: Path) -> list[Path]:
         notebook_path(root, rec): recommendation_notebook(rec)
         for rec in load_recommendations(data_dir)["rec_id"]
     } | {
-        source_path(root, source): source_notebook(source)
-        for source in load_sources(data_dir)["source_id"]
+        source_path(root, source): source_notebook(source, source_title(title, date))
+        for source, title, date in load_sources(data_dir)[
+            ["source_id", "title", "date_text"]
+        ].itertuples(index=False)
     }
     for path in [*root.glob(PATTERN), *root.glob(SOURCE_PATTERN)]:
         if path not in wanted:
