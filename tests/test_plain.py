@@ -201,3 +201,60 @@ def test_pages_speak_plainly(plain_site: Path) -> None:
 
 def test_quarto_pages_speak_plainly(quarto_site: Path) -> None:
     check(quarto_site)
+
+
+def test_glossary_full_forms_are_in_their_quotes() -> None:
+    """Each full form is given in the passage quoted for it (the validator checks the passage
+    is in its source), so the glossary never spells out a term its source does not."""
+    glossary = load_table("glossary", REPO_DATA_DIR)
+    missing = [r.term for r in glossary.itertuples() if r.expansion not in r.quote]
+    assert not missing
+
+
+_NOT_SPELT_OUT = ("a", "abbr", "button", "code", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "pre")
+
+
+def check_reader_additions(site: Path) -> None:
+    """Every page says how recent its evidence is, and spells out each abbreviation the first
+    time its text uses one (outside links, headings, code and navigation)."""
+    glossary = load_table("glossary", REPO_DATA_DIR)
+    full = dict(zip(glossary["term"], glossary["expansion"], strict=True))
+    term = re.compile(r"(?<![\w&#-])(" + "|".join(map(re.escape, full)) + r")s?(?![\w-])")
+    dates = {
+        " ".join(str(d).split(" (")[0].split()).lower()
+        for d in load_table("sources", REPO_DATA_DIR)["date_text"]
+    }
+    spelt = 0
+    for page in read_config(PROJECT_DIR).pages:
+        soup = BeautifulSoup((site / page.output).read_text(encoding="utf-8"), "html.parser")
+        line = soup.select(".evidence-date")
+        assert len(line) == 1, page.output
+        said = line[0].get_text(" ", strip=True).lower()
+        assert any(f"evidence up to {d}," in said for d in dates), (page.output, said)
+        main = soup.find("main")
+        for junk in main.select("script, style, .cite-this"):
+            junk.decompose()
+        seen: set[str] = set()
+        for node in main.find_all(string=True):
+            parent = node.find_parent(_NOT_SPELT_OUT)
+            for match in term.finditer(str(node)):
+                if match.group(1) in seen:
+                    continue
+                abbr = node.find_parent("abbr")
+                if parent is not None and parent.name != "abbr":
+                    continue
+                seen.add(match.group(1))
+                assert abbr is not None and abbr.get("title") == full[match.group(1)], (
+                    page.output,
+                    match.group(0),
+                )
+                spelt += 1
+    assert spelt > len(read_config(PROJECT_DIR).pages)  # Most pages use some.
+
+
+def test_pages_say_how_recent_and_spell_out_abbreviations(plain_site: Path) -> None:
+    check_reader_additions(plain_site)
+
+
+def test_quarto_pages_say_how_recent_and_spell_out_abbreviations(quarto_site: Path) -> None:
+    check_reader_additions(quarto_site)

@@ -56,6 +56,7 @@ __all__ = [
     "load_lead_officers",
     "load_figures",
     "load_verdicts",
+    "load_glossary",
 ]
 
 
@@ -83,7 +84,7 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
     >>> load_table("penguins")
     Traceback (most recent call last):
     ...
-    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, statuses, recommendations, responses, commitments, progress, lead_officers, figures, verdicts
+    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, statuses, recommendations, responses, commitments, progress, lead_officers, figures, verdicts, glossary
     """
     folder = resolve_data_dir(data_dir)
     names = list_tables(folder)
@@ -458,3 +459,26 @@ def load_verdicts(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     ``data/verdicts.csv``, described in ``data/datapackage.json``; each row cites a source.
     """
     return load_table("verdicts", data_dir)
+
+
+def load_glossary(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Glossary: The abbreviations the pages use, each spelt out as a source spells it out.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``term`` (string): The abbreviation as the pages write it.
+        - ``expansion`` (string): Its full form, as the quote gives it.
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source in which the full form appears.
+
+    Source
+    ------
+    ``data/glossary.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("glossary", data_dir)

@@ -33,6 +33,7 @@ QUOTING_TABLES = (
     "verdicts",
     "lead_officers",
     "themes",
+    "glossary",
 )
 
 
