@@ -57,6 +57,7 @@ __all__ = [
     "load_figures",
     "load_verdicts",
     "load_glossary",
+    "load_general_comments",
 ]
 
 
@@ -84,7 +85,7 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
     >>> load_table("penguins")
     Traceback (most recent call last):
     ...
-    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, statuses, recommendations, responses, commitments, progress, lead_officers, figures, verdicts, glossary
+    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, statuses, recommendations, responses, commitments, progress, lead_officers, figures, verdicts, glossary, general_comments
     """
     folder = resolve_data_dir(data_dir)
     names = list_tables(folder)
@@ -482,3 +483,29 @@ def load_glossary(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     ``data/glossary.csv``, described in ``data/datapackage.json``; each row cites a source.
     """
     return load_table("glossary", data_dir)
+
+
+def load_general_comments(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """General comments: What an actor said of the review as a whole, beside its stance on each
+    recommendation.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``comment_id`` (string): Stable id: actor, "general", sequence.
+        - ``actor_id`` (string): Whose comment it is (see actors).
+        - ``summary`` (string): The comment in one sentence (ours).
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source that supports the row.
+
+    Source
+    ------
+    ``data/general_comments.csv``, described in ``data/datapackage.json``; each row cites a
+    source.
+    """
+    return load_table("general_comments", data_dir)

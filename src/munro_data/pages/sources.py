@@ -34,6 +34,7 @@ QUOTING_TABLES = (
     "lead_officers",
     "themes",
     "glossary",
+    "general_comments",
 )
 
 

@@ -68,7 +68,11 @@ def date_label(date_text: str) -> str:
 
 
 def evidence_line(
-    page_html: str, sources: pd.DataFrame, page_output: str = "", read: set[str] = frozenset()
+    page_html: str,
+    sources: pd.DataFrame,
+    page_output: str = "",
+    read: set[str] = frozenset(),
+    item_page: bool = False,
 ) -> str:
     """The "Evidence up to" line of a page, from the sources it links to (or is) and ``read``.
 
@@ -79,6 +83,9 @@ def evidence_line(
     '<p class="evidence-date">Evidence up to July 2011, the date of the latest source this page draws on.</p>'
     >>> "19 March 2013" in evidence_line("<p>no quote</p>", sources)
     True
+    >>> evidence_line("<p>no quote</p>", sources, item_page=True)
+    '<p class="evidence-date">No source is quoted on this page.</p>'
+
     """
     by_slug = {escape.slug(s): i for i, s in enumerate(sources["source_id"])}
     linked = {m.group(1) for m in _SOURCE_LINK.finditer(page_html)} | {escape.slug(s) for s in read}
@@ -86,6 +93,8 @@ def evidence_line(
     if own:
         linked = {own.group(1)}
     rows = sources.iloc[sorted(by_slug[s] for s in linked if s in by_slug)]
+    if rows.empty and item_page:
+        return '<p class="evidence-date">No source is quoted on this page.</p>'
     if rows.empty:
         rows = sources
     latest = rows.sort_values("date").iloc[-1]
@@ -174,9 +183,13 @@ def _abbreviate_markup(markup: str, pattern: re.Pattern, glossary: dict, done: s
 _ITEM_PAGE = re.compile(r"(?:.*/)?(?:rec|src|actor)-[^/]*\.ipynb")
 
 
+def is_item_page(notebook: Path) -> bool:
+    return bool(_ITEM_PAGE.fullmatch(Path(notebook).as_posix()))
+
+
 def sources_read(notebook: Path, data_dir: Path, cache: dict | None = None) -> set[str]:
     """The sources of every row of the tables a notebook read, as the build recorded them."""
-    if not notebook.is_file() or _ITEM_PAGE.fullmatch(notebook.as_posix()):
+    if not notebook.is_file() or is_item_page(notebook):
         return set()
     cache = {} if cache is None else cache
     tables = set(list_tables(data_dir))
@@ -212,7 +225,10 @@ def apply(site_dir: Path, pages: list, data_dir: Path, notebook_root: Path) -> i
         updated = abbreviate(html, terms)
         read = sources_read(Path(notebook_root) / page.source, data_dir, tables)
         updated = insert_evidence(
-            updated, evidence_line(_EVIDENCE.sub("", updated), sources, page.output, read)
+            updated,
+            evidence_line(
+                _EVIDENCE.sub("", updated), sources, page.output, read, is_item_page(page.source)
+            ),
         )
         if updated != html:
             path.write_text(updated, encoding="utf-8")
