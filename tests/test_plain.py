@@ -43,7 +43,7 @@ SHORT_ID = re.compile(r"\br\d{1,2}-\d+\b")
 CODE_ASSIGNMENT = re.compile(r"\b[a-z]+(?:_[a-z]+)* ?= ?[a-z_]+\b")
 WORDS = re.compile(r"\brows?\b|\btable entry\b|\bthe data holds\b", re.I)
 # A plural noun, roughly: a word in -s that is not a verb or pronoun ending so.
-_PLURAL = r"(?!(?:has|was|is|does|this|its|as|us|yes|always|perhaps)\b)[a-z]+(?:ies|[a-rt-z]s)\b"
+_PLURAL = r"(?!(?:has|was|is|does|this|its|as|us|yes|always|perhaps)\b)[a-z]+(?:ies|[a-rtv-z]s)\b"
 PLURAL_AFTER_ONE = re.compile(rf"\b(?:1|one) {_PLURAL}(?! (?:of|ago)\b)", re.I)
 # A count of things, then "its" within the same clause (no comma): "5 commitments ... its".
 PLURAL_ITS = re.compile(
@@ -171,6 +171,7 @@ def test_the_scan_finds_what_it_looks_for() -> None:
         "2 commitments were due",
         "Munro's progress report (May 2012)",
         "one progress",
+        "one status",
     ):
         hits = [name for name, p in patterns.items() if p.search(plain)]
         hits += [
