@@ -23,7 +23,7 @@ the site), or any markup from the data interpreted as markup fails the test. Mar
 means: an element with an event-handler attribute that the data wrote, a ``javascript:`` link, a
 frame, an image from anywhere but the site, a script holding a payload's code, or a payload's
 Markdown (``**bold**``, ``| a | b |``) made into bold text or a table where the data is plain
-text. The literal text ``<script>`` on a page is the inert outcome, and each payload must be
+text (a source text and CODEBOOK.md are Markdown: their own bold is bold). The literal text ``<script>`` on a page is the inert outcome, and each payload must be
 shown so somewhere.
 """
 
@@ -504,7 +504,10 @@ def _markup_in_html(html: str) -> list[str]:
             bad.append(f"image: {str(el)[:120]}")
         if el.name == "script" and re.fullmatch(r"\s*alert\(\d\)\s*", el.get_text()):
             bad.append(f"script: {str(el)[:120]}")
-        if el.name in ("strong", "b") and el.get_text(strip=True) == "bold":
+        # A source text is shown as the document it is, its own Markdown rendered (bold too),
+        # as CODEBOOK.md is; raw HTML in it stays text (the checks above).
+        in_source = el.find_parent(class_="source-text") is not None
+        if el.name in ("strong", "b") and el.get_text(strip=True) == "bold" and not in_source:
             bad.append(f"bold: {str(el)[:120]}")
     return bad
 
@@ -615,7 +618,7 @@ INTERPRETED = r"""() => {
     if (el.hasAttribute("onload")) bad.push("svg: " + show(el));
   // Markdown made markup: **bold** as bold text, | a | b | as a table's row.
   const bold = Array.from(document.querySelectorAll("strong, b"))
-    .filter(el => el.textContent.trim() === "bold").length;
+    .filter(el => el.textContent.trim() === "bold" && !el.closest(".source-text")).length;
   for (const el of document.querySelectorAll("td, th"))
     if (el.textContent.trim() === "a" && el.nextElementSibling
         && el.nextElementSibling.textContent.trim() === "b") bad.push("table: " + show(el.parentNode));

@@ -57,6 +57,8 @@ __all__ = [
     "load_figures",
     "load_verdicts",
     "load_further_recommendations",
+    "load_glossary",
+    "load_general_comments",
 ]
 
 
@@ -84,7 +86,7 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
     >>> load_table("penguins")
     Traceback (most recent call last):
     ...
-    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, statuses, recommendations, responses, commitments, progress, lead_officers, figures, verdicts, further_recommendations
+    ValueError: unknown table 'penguins'; the tables are: sources, themes, actors, stances, statuses, recommendations, responses, commitments, progress, lead_officers, figures, verdicts, further_recommendations, glossary, general_comments
     """
     folder = resolve_data_dir(data_dir)
     names = list_tables(folder)
@@ -495,3 +497,52 @@ def load_further_recommendations(data_dir: str | os.PathLike | None = None) -> p
     source.
     """
     return load_table("further_recommendations", data_dir)
+
+
+def load_glossary(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Glossary: The abbreviations the pages use, each spelt out as a source spells it out.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``term`` (string): The abbreviation as the pages write it.
+        - ``expansion`` (string): Its full form, as the quote gives it.
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source in which the full form appears.
+
+    Source
+    ------
+    ``data/glossary.csv``, described in ``data/datapackage.json``; each row cites a source.
+    """
+    return load_table("glossary", data_dir)
+
+
+def load_general_comments(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """General comments: What an actor said of the review as a whole, beside its stance on each
+    recommendation.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (see :func:`resolve_data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``comment_id`` (string): Stable id: actor, "general", sequence.
+        - ``actor_id`` (string): Whose comment it is (see actors).
+        - ``summary`` (string): The comment in one sentence (ours).
+        - ``source_id`` (string): The source the row comes from (see sources).
+        - ``quote`` (string): Verbatim passage of the source that supports the row.
+
+    Source
+    ------
+    ``data/general_comments.csv``, described in ``data/datapackage.json``; each row cites a
+    source.
+    """
+    return load_table("general_comments", data_dir)

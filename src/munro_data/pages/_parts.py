@@ -11,6 +11,7 @@ notebooks keep their outputs in git and nbval compares them with a fresh run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -246,6 +247,8 @@ def figure_value(value: float, unit: str, denominator: float | None = None) -> s
     ('£160,000', '95.5% (of 22)')
     >>> figure_value(33, "lscbs", 57), figure_value(10, "working_days")
     ('33 of 57 LSCBs', '10 working days')
+    >>> figure_value(1, "authorities"), figure_value(1, "working_days")
+    ('1 authority', '1 working day')
     """
     number = f"{value:,.10g}"
     if unit == "gbp":
@@ -255,6 +258,11 @@ def figure_value(value: float, unit: str, denominator: float | None = None) -> s
     else:
         words = _UNIT_WORDS.get(unit, unit.replace("_", " "))
         of = f" of {denominator:,.10g}" if pd.notna(denominator) else ""
+        if value == 1 and not of:
+            # "1 authority", not "1 authorities": the unit is named in the plural.
+            words = (
+                re.sub(r"ies$", "y", words) if words.endswith("ies") else words.removesuffix("s")
+            )
         return f"{number}{of} {words}"
     return text + (f" (of {denominator:,.10g})" if pd.notna(denominator) else "")
 

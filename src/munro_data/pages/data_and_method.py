@@ -18,7 +18,7 @@ def intro(ctx: Context) -> Prose:
     return Prose(
         "This page says how the tracker's data was made and lets you take it away. Every table"
         " is a CSV file described in a [Frictionless](https://frictionlessdata.io) data package,"
-        f" and every row carries a verbatim quote from one of the"
+        f" and every statement in it carries a verbatim quote from one of the"
         f" {number_word(len(ctx.sources))} sources listed below; the project's tests check that"
         " each quote occurs in its source."
     )
@@ -54,6 +54,9 @@ def reporters_table(ctx: Context) -> pd.DataFrame:
         .agg(rows=("progress_id", "size"), recommendations=("rec_id", "nunique"))
         .reset_index()
     )
+    # A reader knows a report by its title, not by the data's id for it.
+    titles = dict(zip(ctx.sources["source_id"], ctx.sources["title"], strict=True))
+    who["source_id"] = who["source_id"].map(lambda s: titles.get(s, s))
     who["as_of"] = who["as_of"].dt.strftime("%d %B %Y")
     return who
 
@@ -64,7 +67,7 @@ def reporters(ctx: Context) -> GT:
         source_id="Source",
         reporter="Reported by",
         scope="Scope",
-        rows="Rows",
+        rows="Statuses reported",
         recommendations="Recommendations covered",
     )
 
@@ -118,8 +121,12 @@ def sources_table(ctx: Context) -> pd.DataFrame:
     listing = ctx.sources.assign(rows=ctx.sources["source_id"].map(used).fillna(0).astype(int))
     listing = listing[["source_id", "citation", "date_text", "kind", "licence", "rows"]].copy()
     listing["kind"] = listing["kind"].astype(str).str.replace("_", " ")
-    # Each source links to its page, where every passage the data quotes is highlighted.
-    listing["source_id"] = [f"[{md(s)}]({page_name(s)})" for s in listing["source_id"]]
+    # Each source links to its page, where every passage the data quotes is highlighted; the
+    # link reads as the document's title, not the data's id for it.
+    listing["source_id"] = [
+        f"[{md(title)}]({page_name(s)})"
+        for s, title in zip(listing["source_id"], ctx.sources["title"], strict=True)
+    ]
     return listing
 
 
@@ -128,12 +135,12 @@ def sources(ctx: Context) -> GT:
         gt_table(sources_table(ctx), "tbl-sources")
         .fmt_markdown(columns="source_id")
         .cols_label(
-            source_id="Id",
+            source_id="Document",
             citation="Citation",
             date_text="Date",
             kind="Kind",
             licence="Terms",
-            rows="Rows citing it",
+            rows="Statements quoting it",
         )
     )
 
@@ -154,7 +161,7 @@ def downloads(ctx: Context) -> Prose:
     for name in list_tables(ctx.data_dir):
         lines.append(
             f"- [{md(name)}.csv](../downloads/{md(name)}.csv):"
-            f" {plural(len(ctx.table(name)), 'row')}"
+            f" {plural(len(ctx.table(name)), 'entry', 'entries')}"
         )
     lines += [
         "",

@@ -28,7 +28,7 @@ def sources_sentence(ctx: Context) -> Prose:
     first, last = sources["date"].min(), sources["date"].max()
     return Prose(
         "Every statement on these pages is computed from the data package behind the site, and"
-        " every row of the data carries a verbatim quote from one of"
+        " every statement in the data carries a verbatim quote from one of"
         f" {number_word(len(sources))} public documents, dated {first:%B %Y} to {last:%B %Y}"
         " (see [Data and method](notebooks/06-data-and-method.html#sources))."
     )

@@ -17,7 +17,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import nh3
 import pandas as pd
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from ..escape import md, slug
 from ..provenance import _TRANSLATION, fragments, normalise
@@ -34,6 +37,8 @@ QUOTING_TABLES = (
     "lead_officers",
     "themes",
     "further_recommendations",
+    "glossary",
+    "general_comments",
 )
 
 
@@ -124,28 +129,85 @@ def _segments(marks: list[tuple[int, int, str]]) -> list[tuple[int, int, list[st
     ]
 
 
-def _paragraphs(text: str, segments: list[tuple[int, int, list[str]]]) -> list[list[dict]]:
-    """The text split into paragraphs at blank lines, each a list of plain and marked runs."""
-    breaks = list(re.finditer(r"\n\s*\n", text))
-    starts = [0, *(m.end() for m in breaks)]
-    ends = [*(m.start() for m in breaks), len(text)]
-    paragraphs = []
-    for p_start, p_end in zip(starts, ends, strict=True):
-        runs, at = [], p_start
-        for m_start, m_end, anchors in segments:
-            a, b = max(m_start, p_start), min(m_end, p_end)
-            if a >= b:
-                continue
-            if a > at:
-                runs.append({"text": text[at:a]})
-            # A passage split by a blank line keeps its anchors on its first piece.
-            runs.append({"text": text[a:b], "ids": anchors if a == m_start else []})
-            at = b
-        if at < p_end:
-            runs.append({"text": text[at:p_end]})
-        if any(r["text"].strip() for r in runs):
-            paragraphs.append(runs)
-    return paragraphs
+# Private-use characters mark where a highlighted passage starts (followed by one character
+# naming the passage) and ends, through the Markdown renderer, which treats them as letters.
+_START, _END, _SUP, _UNSUP = "\ue000", "\ue001", "\ue002", "\ue003"
+_NAME_BASE = 0xE100
+# The few HTML tags the source texts use, as Markdown or as a mark: bold, superscripts, and the
+# links of an e-mail address (kept as its text).
+_INERT_TAGS = [
+    (re.compile(r"</?b>", re.I), "**"),
+    (re.compile(r"<sup>", re.I), _SUP),
+    (re.compile(r"</sup>", re.I), _UNSUP),
+    (re.compile(r"<a\s[^<>]*>|</a>", re.I), ""),
+]
+_ALLOWED_TAGS = {
+    *(f"h{n}" for n in range(1, 7)),
+    *("p br hr strong em ul ol li blockquote code pre a sup sub mark span".split()),
+}
+
+
+def document_html(markdown: str) -> str:
+    r"""A text's own Markdown as safe HTML: raw HTML shown as text, no image, then sanitised.
+
+    This is the one place a source text becomes markup (headings, bold, italics, lists).
+
+    >>> document_html("## **Title**\n\n- one <script>x</script>\n- *two*")
+    '<h2><strong>Title</strong></h2>\n<ul>\n<li>one &lt;script&gt;x&lt;/script&gt;</li>\n<li><em>two</em></li>\n</ul>\n'
+    >>> document_html("[x](javascript:alert(1)) ![i](http://example.org/i.png)")
+    '<p>[x](javascript:alert(1)) !<a href="http://example.org/i.png" rel="noopener noreferrer">i</a></p>\n'
+    """
+    # Indented lines are an extracted PDF's layout, not code; images would load from elsewhere.
+    renderer = MarkdownIt("commonmark", {"html": False}).disable(["code", "image"])
+    return nh3.clean(
+        renderer.render(markdown),
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href"}, "mark": {"id"}, "span": {"id"}, "ol": {"start"}},
+        url_schemes={"http", "https", "mailto"},
+    )
+
+
+def _rank_headings(html: str) -> str:
+    """The text's heading levels under the page's title: its highest becomes h2, the next h3.
+
+    >>> _rank_headings("<h1>a</h1><h3>b</h3>")
+    '<h2>a</h2><h3>b</h3>'
+    """
+    used = sorted({int(n) for n in re.findall(r"<h([1-6])>", html)})
+    level = {n: min(2 + i, 6) for i, n in enumerate(used)}
+    return re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{level[int(m[2])]}>", html)
+
+
+def _marked_document(text: str, segments: list[tuple[int, int, list[str]]]) -> str:
+    """The text rendered as a document, each passage in ``<mark>`` with its anchors."""
+    pieces, at = [], 0
+    for number, (start, end, _) in enumerate(segments):
+        pieces += [text[at:start], _START + chr(_NAME_BASE + number), text[start:end], _END]
+        at = end
+    pieces.append(text[at:])
+    marked = "".join(pieces)
+    for pattern, replacement in _INERT_TAGS:
+        marked = pattern.sub(replacement, marked)
+    html = _rank_headings(document_html(marked)).replace(_SUP, "<sup>").replace(_UNSUP, "</sup>")
+    # A passage may run across paragraphs or inline tags: its mark is closed before each tag
+    # and opened again after it, so marks never straddle an element.
+    out, inside = [], False
+    for part in re.split(r"(<[^>]+>)", html):
+        if part.startswith("<") and inside and part not in ("<sup>", "</sup>"):
+            out.append(f"</mark>{part}<mark>")
+            continue
+        for char in part:
+            if char == _END:
+                out.append("</mark>" if inside else "")
+                inside = False
+            elif _NAME_BASE <= ord(char) < _NAME_BASE + len(segments) and out[-1:] == [_START]:
+                anchors = segments[ord(char) - _NAME_BASE][2]
+                extra = "".join(f'<span id="{a}"></span>' for a in anchors[1:])
+                out[-1] = extra + (f'<mark id="{anchors[0]}">' if anchors else "<mark>")
+                inside = True
+            else:
+                out.append(char)
+    return re.sub(r"<mark>(</mark>)", "", "".join(out)).replace("<mark></mark>", "")
 
 
 def source_page(ctx: Context, source_id: str) -> Html:
@@ -169,7 +231,7 @@ def source_page(ctx: Context, source_id: str) -> Html:
             citation=row["citation"],
             licence=row["licence"],
             quoted=len(quotes_of(ctx, source_id)),
-            paragraphs=_paragraphs(text, _segments(marks)),
+            document=Markup(_marked_document(text, _segments(marks))),
         )
     )
 

@@ -467,7 +467,6 @@ def slippage_table(ctx: Context) -> pd.DataFrame:
     outcomes = ctx.outcomes.sort_values(["rec_id", "commitment_id"]).reset_index(drop=True)
     return pd.DataFrame(
         {
-            "commitment_id": outcomes["commitment_id"],
             "rec_id": outcomes["rec_id"],
             "who": outcomes["actor_id"].map(ctx.actor_name),
             "description": outcomes["description"],
@@ -496,7 +495,6 @@ def slippage(ctx: Context) -> GT:
     frame = slippage_table(ctx)
     table = gt_table(frame, "tbl-slippage")
     table = table.cols_label(
-        commitment_id="Id",
         rec_id="Rec.",
         who="By",
         description="Promise",

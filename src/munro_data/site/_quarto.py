@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 
 from .. import escape
 from .._package import resolve_data_dir
-from . import _cite
+from . import _cite, _reader
 from ._assets import prepare, strip_cdn
 from ._config import PROJECT_DIR, front_matter, read_config
 from ._purge import purge_css, site_words
@@ -89,6 +89,7 @@ def render(
     log(f"render: {len(changed)} page(s) rendered by Quarto, {len(pages) - len(changed)} unchanged")
     # Pages kept from the last site get the citation of this build's data too.
     add_citations(out_dir, project_dir, Path(data_dir))
+    _reader.apply(out_dir, read_config(project_dir).pages, Path(data_dir), project_dir)
     if changed:
         # After the citations, whose classes the stylesheets must keep. With no page rendered,
         # the last site's stylesheets were purged for these very pages.
@@ -371,6 +372,7 @@ def hook(argv: list[str]) -> int:
         site = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site"))
         print(f"post-render: {clean_site(site, Path.cwd())} page(s) cleaned in {site}")
         add_citations(site, Path.cwd(), resolve_data_dir())
+        _reader.apply(site, read_config(Path.cwd()).pages, resolve_data_dir(), Path.cwd())
         purge_site_css(site, Path.cwd())
         return 0
     print("usage: _quarto/hook.py pre-render|post-render", file=sys.stderr)

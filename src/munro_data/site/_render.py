@@ -133,7 +133,19 @@ def render_pages(
 
 
 def _title(source: Path, page) -> str:
-    return str(front_matter(nbformat.read(source, as_version=4)).get("title", page.nav_text))
+    return plain_title(
+        front_matter(nbformat.read(source, as_version=4)).get("title", page.nav_text)
+    )
+
+
+def plain_title(title: object) -> str:
+    """A front-matter title as text: Quarto reads it as Markdown, so a title made from data is
+    written escaped (``munro_data.escape.md``); here the escapes are undone, as Quarto does.
+
+    >>> plain_title("Munro\\'s &lt;b&gt; \\*review\\*")
+    "Munro's <b> *review*"
+    """
+    return html_lib.unescape(MARKDOWN_UNESCAPE.sub(r"\1", str(title)))
 
 
 def _exporter() -> HTMLExporter:
@@ -152,7 +164,7 @@ def _render_page(exporter: HTMLExporter, config: SiteConfig, page, source: Path)
     site = {
         "title": config.title,
         "description": meta.get("description", config.description),
-        "page_title": str(meta.get("title", page.nav_text)),
+        "page_title": plain_title(meta.get("title", page.nav_text)),
         "subtitle": meta.get("subtitle", ""),
         "root": page.root,
         "nav": [{"href": p.output, "text": p.nav_text, "current": p == page} for p in config.nav],

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import DataValidationError, PackageReport, validate
 from .._package import resolve_data_dir
-from . import _cite
+from . import _cite, _reader
 from . import _recpages as recpages
 from . import _transaction as transaction
 from ._assets import prepare
@@ -133,6 +133,7 @@ def _make(
         index = render_pages(config, staging, previous=previous, log=log, notebook_root=root)
         write_static(staging, index, log=log)
         _cite.apply(staging, config.pages, _cite.read_package(data_dir), config.title)
+        _reader.apply(staging, config.pages, data_dir, root)
         for resource in ("assets", "downloads"):
             shutil.copytree(
                 root / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
