@@ -52,15 +52,15 @@ def headlines(ctx: Context) -> Prose | None:
     """Four bullets: the Government's answer, its promises, one year on, the last report."""
     recs = len(ctx.recommendations)
     if not (ctx.responses["actor_id"] == "government").any():
-        return Prose(f"The data holds no Government response to the {recs} recommendations.")
+        return Prose(f"No Government response to the {recs} recommendations is recorded yet.")
     national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
     promised = ctx.commitments[ctx.commitments["actor_id"].isin(scope_actors(ctx, NATIONAL))]
     councils = ctx.commitments[ctx.commitments["actor_id"].isin(scope_actors(ctx, LOCAL))]
     lines = [
         f"- **The Government's answer.** To the {number_word(recs)} recommendations, the"
         f" Government answered {_government_answers(ctx)}.",
-        f"- **What was promised.** The data holds {plural(len(promised), 'commitment')} made by"
-        f" {md(national.makers)}, {national.total} of them with a date"
+        f"- **What was promised.** {md(national.makers[:1].upper() + national.makers[1:])} made"
+        f" {plural(len(promised), 'promise')}, {national.total} of them with a date"
         + (
             f"; councils' promises for their own areas ({len(councils)}, made by"
             f" {md(local.makers)}) are counted apart, on"

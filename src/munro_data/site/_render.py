@@ -142,7 +142,7 @@ def plain_title(title: object) -> str:
     """A front-matter title as text: Quarto reads it as Markdown, so a title made from data is
     written escaped (``munro_data.escape.md``); here the escapes are undone, as Quarto does.
 
-    >>> plain_title("Munro\\'s &lt;b&gt; \\*review\\*")
+    >>> plain_title(r"Munro's &lt;b&gt; \\*review\\*")
     "Munro's <b> *review*"
     """
     return html_lib.unescape(MARKDOWN_UNESCAPE.sub(r"\1", str(title)))
