@@ -80,6 +80,8 @@ KINDS = {
     "source-error": "a source text cannot be read as UTF-8",
     "quote-not-found": "a verbatim quote is not in its source",
     "quote-too-short": "a verbatim quote is too short to identify a passage",
+    "limit-exceeded": "a file, table, header or cell is larger than the build supports (the "
+    "limits are in README.md)",
 }
 
 # How many valid values a foreign-key message lists before it stops.
@@ -1094,6 +1096,63 @@ class PackageReport:
         return {name: parsed.to_frame() for name, parsed in self.tables.items()}
 
 
+CODEBOOK = "CODEBOOK.md"
+# The codebook is read whole into one page; this is far above any real set of coding rules.
+CODEBOOK_MAX_BYTES = 1_000_000
+# Characters a Markdown file may not hold: control characters but tab and the line breaks.
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _line_and_column(text: str, at: int) -> tuple[int, int]:
+    """The 1-based line and column of character (or byte) ``at`` of ``text``."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return text.count("\n", 0, at) + 1, at - line_start + 1
+
+
+def check_codebook(data_dir: Path) -> tuple[str, list[Problem]]:
+    """The text of ``CODEBOOK.md`` ("" if there is none) and its problems.
+
+    The codebook is part of the package: it must be a regular file of the folder (not a
+    symbolic link, not a folder or a FIFO), UTF-8, at most :data:`CODEBOOK_MAX_BYTES`, and
+    without control characters; each problem names its line and character.
+    """
+    path = Path(data_dir) / CODEBOOK
+
+    def problem(line, found, expected, kind) -> tuple[str, list[Problem]]:
+        return "", [Problem(CODEBOOK, line, None, found, expected, kind)]
+
+    if path.is_symlink():
+        return problem(None, "a symbolic link", "a regular file, not a link", "path-error")
+    try:
+        raw = read_inside(Path(data_dir), CODEBOOK)
+    except PathRefused as refused:
+        return (
+            ("", [])
+            if refused.kind == "missing-file"
+            else problem(None, None, refused.reason, refused.kind)
+        )
+    if len(raw) > CODEBOOK_MAX_BYTES:
+        return problem(
+            None, f"{len(raw):,} bytes", f"at most {CODEBOOK_MAX_BYTES:,} bytes", "limit-exceeded"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _line_and_column(raw.decode("latin-1"), error.start)
+        found = f"byte 0x{raw[error.start]:02X} at character {column}"
+        return problem(line, found, "UTF-8 text", "encoding-error")
+    problems = []
+    for bad in _TEXT_CONTROL.finditer(text):
+        line, column = _line_and_column(text, bad.start())
+        found = f"U+{ord(bad.group()):04X} at character {column}"
+        problems.append(
+            Problem(
+                CODEBOOK, line, None, found, "text without control characters", "control-character"
+            )
+        )
+    return ("" if problems else text), problems[:_EXAMPLES]
+
+
 def check_package(data_dir: Path, names: Iterable[str] | None = None) -> PackageReport:
     """Check every table (or the named ones), the keys between them and every quote."""
     tables, problems = load_package(data_dir)
@@ -1108,6 +1167,7 @@ def check_package(data_dir: Path, names: Iterable[str] | None = None) -> Package
         report.tables[name] = parsed
         report.problems += problems
     if names is None:
+        report.problems += check_codebook(data_dir)[1]
         report.problems += _check_foreign_keys(report.tables)
         quote_problems, report.quotes_checked = _check_quotes(report.tables, data_dir)
         report.problems += quote_problems
