@@ -40,6 +40,7 @@ from munro_data.pages import (
     stances,
     timeline,
 )
+from munro_data.provenance import digest
 from munro_data.site._config import PROJECT_DIR, read_config
 from munro_data.site.build import build
 
@@ -400,6 +401,7 @@ def test_markup_in_the_data_is_shown_as_text(browser, data_copy: Path, tmp_path:
                 "title": f"Hostile {PAYLOAD}",
                 "author": f"Author {PAYLOAD}",
                 "file": "sources/hostile-2026.txt",
+                "sha256": digest(source.read_bytes()),
                 "citation": f"Citation {PAYLOAD}",
             },
         ],

