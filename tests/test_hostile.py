@@ -330,7 +330,7 @@ def test_a_pattern_with_a_huge_automaton_costs_linear_time_and_bounded_memory(
     )
     header, rows = read_rows(data_copy / "responses.csv")
     for row in rows:
-        row["note"] = "ab" * 30_000 + "c"
+        row["note"] = "ab" * 16_000 + "c"  # 32 KB: as long as a cell may be.
     write_rows(data_copy / "responses.csv", header, rows)
     before = rlimit.getrusage(rlimit.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
@@ -592,3 +592,62 @@ def test_fuzzed_csv_bytes_never_crash_and_what_passes_exports(
         if report.ok:
             write_workbook(munro_data.load_all(data_copy), tmp_path / "fuzz.xlsx")
         (data_copy / table).write_bytes(originals[table])
+
+
+# -- Bounded cost: stated limits, refused early and named (issue 24) --------------------------
+
+
+def test_a_header_of_150000_columns_is_refused_at_once(data_copy: Path) -> None:
+    path = data_copy / "actors.csv"
+    text = path.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    path.write_text(header + "," + ",".join(f"c{i}" for i in range(150_000)) + "\n" + rest)
+    started = time.perf_counter()
+    problems = problems_of(data_copy)
+    assert time.perf_counter() - started < 10.0
+    limits = [p for p in problems if p.kind == "limit-exceeded"]
+    assert [(p.file, p.line) for p in limits] == [("actors.csv", 1)]
+    assert "at most 100 columns" in str(limits[0])
+
+
+def test_a_cell_longer_than_a_spreadsheet_holds_is_refused(data_copy: Path) -> None:
+    line = set_cell(data_copy, "responses", 0, "note", "a" * 32_768)
+    problems = problems_of(data_copy)
+    assert [(p.line, p.column, p.kind) for p in problems] == [(line, "note", "limit-exceeded")]
+    assert "32,767" in str(problems[0])
+    set_cell(data_copy, "responses", 0, "note", "a" * 32_767)
+    assert problems_of(data_copy) == []
+
+
+@pytest.mark.parametrize("limit", ["MAX_ROWS", "MAX_TABLE_BYTES", "MAX_SOURCE_BYTES"])
+def test_data_beyond_a_stated_limit_is_refused_naming_it(
+    limit: str, data_copy: Path, monkeypatch
+) -> None:
+    """The limits are far above our data: lowered here to just under its largest file."""
+    from munro_data import _validate
+
+    tables = sorted(data_copy.glob("*.csv"))
+    measure = {
+        "MAX_ROWS": {p.name: len(read_rows(p)[1]) for p in tables},
+        "MAX_TABLE_BYTES": {p.name: p.stat().st_size for p in tables},
+        "MAX_SOURCE_BYTES": {
+            f"sources/{p.name}": p.stat().st_size for p in (data_copy / "sources").iterdir()
+        },
+    }[limit]
+    largest = max(measure, key=measure.get)
+    monkeypatch.setattr(_validate, limit, measure[largest] - 1)
+    limits = [p for p in problems_of(data_copy) if p.kind == "limit-exceeded"]
+    assert [p.file for p in limits] == [largest]
+    assert f"{measure[largest] - 1:,}" in str(limits[0]) and "README" in str(limits[0])
+
+
+def test_messages_are_capped_per_kind(data_copy: Path) -> None:
+    """3,000 bad rows print 20 lines and a count, not 3,000 lines."""
+    path = data_copy / "responses.csv"
+    header, rows = read_rows(path)
+    extra = [rows[0] | {"rec_id": "x", "actor_id": f"a{i}"} for i in range(3_000)]
+    write_rows(path, header, rows + extra)
+    result = run_cli(data_copy)
+    assert result.returncode == 1
+    assert "… and 2,980 more like this [type-error]" in result.stderr
+    assert len(result.stderr) < 30_000

@@ -102,6 +102,29 @@ VERBATIM = {
     "verdicts": ("quote",),
 }
 
+# The limits the validator and the build support (README.md, "Limits"), each far above the
+# national scale (152 councils: `make national` makes such data, its largest table 1.5 MB and
+# 7,400 rows, its longest cell 1,700 characters, its largest source text 160 KB). Data beyond
+# them is refused early (limit-exceeded), naming the limit, before it costs anything.
+MAX_TABLE_BYTES = 20_000_000
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
+# A spreadsheet cell holds at most 32,767 characters; a longer one would be cut in the download.
+MAX_CELL_CHARS = 32_767
+MAX_SOURCE_BYTES = 10_000_000
+
+
+def _too_large(name: str, size: int, limit: int) -> Problem:
+    return Problem(
+        name,
+        None,
+        None,
+        f"{size:,} bytes",
+        f"at most {limit:,} bytes (the limit in README.md)",
+        "limit-exceeded",
+    )
+
+
 # How many valid values a foreign-key message lists before it stops.
 _EXAMPLES = 8
 # The most characters of data a message shows, so a hostile 100 KB cell prints one short line.
@@ -156,8 +179,32 @@ class DataValidationError(ValueError):
     def __init__(self, problems: list[Problem], data_dir: Path):
         self.problems = problems
         self.data_dir = data_dir
-        lines = "\n".join(f"  - {p}" for p in problems)
+        lines = "\n".join(problem_lines(problems))
         super().__init__(f"{len(problems)} problem(s) in the data at {data_dir}:\n{lines}")
+
+
+# The most problems of one kind a message lists; the rest are counted, so that 109,000 bad rows
+# print a screenful, not 12 MB.
+SHOWN_PER_KIND = 20
+
+
+def problem_lines(problems: list[Problem], per_kind: int = SHOWN_PER_KIND) -> list[str]:
+    """One line per problem, at most ``per_kind`` of each kind, then how many more there are.
+
+    >>> p = [Problem("a.csv", n, "x", "y", "z", "type-error") for n in range(2, 5)]
+    >>> problem_lines(p, per_kind=2)[-1]
+    '  … and 1 more like this [type-error]'
+    """
+    shown: dict[str, int] = {}
+    lines = []
+    for problem in problems:
+        shown[problem.kind] = shown.get(problem.kind, 0) + 1
+        if shown[problem.kind] <= per_kind:
+            lines.append(f"  - {problem}")
+    for kind, count in shown.items():
+        if count > per_kind:
+            lines.append(f"  … and {count - per_kind:,} more like this [{kind}]")
+    return lines
 
 
 def _shorten(value: str, limit: int = _SHOWN) -> str:
@@ -758,6 +805,13 @@ def _field_names(schema: object) -> set[str]:
 
 def _convert(f: Field, raw: str, pattern: SafePattern | None) -> tuple[object, str | None, str]:
     """The typed value of a non-empty cell, or None, what was expected and the problem kind."""
+    if len(raw) > MAX_CELL_CHARS:
+        return (
+            None,
+            f"at most {MAX_CELL_CHARS:,} characters (found {len(raw):,}): the most a spreadsheet "
+            "cell holds, so the Excel download would cut it",
+            "limit-exceeded",
+        )
     if _CONTROL.search(raw) or (f.type != "string" and ("\n" in raw or "\t" in raw)):
         bad = _CONTROL.search(raw) or re.search("[\n\t]", raw)
         assert bad is not None
@@ -931,6 +985,8 @@ def parse_table(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem
                 refused.kind,
             )
         ]
+    if len(raw) > MAX_TABLE_BYTES:
+        return parsed, [_too_large(name, len(raw), MAX_TABLE_BYTES)]
     try:
         # utf-8-sig accepts a byte-order mark, which spreadsheet programs often add.
         text = raw.decode("utf-8-sig")
@@ -959,6 +1015,15 @@ def parse_table(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem
     records, faults = _records(text)
     header_line, header, _ = records[0]
     records = records[1:]
+    # Checked before anything reads the header or the rows, so their cost stays bounded.
+    if len(header) > MAX_COLUMNS:
+        found = f"{len(header):,} columns in the header"
+        expected = f"at most {MAX_COLUMNS:,} columns (the limit in README.md)"
+        return parsed, [Problem(name, header_line, None, found, expected, "limit-exceeded")]
+    if len(records) > MAX_ROWS:
+        found = f"{len(records):,} rows"
+        expected = f"at most {MAX_ROWS:,} rows a table (the limit in README.md)"
+        return parsed, [Problem(name, None, None, found, expected, "limit-exceeded")]
     for line, index, what in faults:
         column = header[index] if line > header_line and index < len(header) else None
         problems.append(
@@ -1287,6 +1352,9 @@ def _check_quotes(
             continue
         try:
             raw = read_inside(data_dir, row["file"])
+            if len(raw) > MAX_SOURCE_BYTES:
+                problems.append(_too_large(row["file"], len(raw), MAX_SOURCE_BYTES))
+                continue
             texts[row["source_id"]] = provenance.normalise(raw.decode("utf-8"))
             pinned, actual = row.get("sha256"), provenance.digest(raw)
             if pinned is not None and pinned != actual:
