@@ -37,7 +37,7 @@ ATTACKS = {
     "raw inline": "`<script>alert(16)</script>`{=html}",
     "include shortcode": "{{< include ../../outside.txt >}}",
     "env shortcode": "{{< env PATH >}}",
-    "meta shortcode in a table": "| a | b |\n|---|---|\n| {{< meta title >}} | $x$ |",
+    "meta shortcode in a table": "| c | d |\n|---|---|\n| {{< meta title >}} | $x$ |",
     "heading with markup": "## Rules <img src=x onerror=alert(17)> {#x onclick=alert(18)}",
 }
 SAFE_SCHEME = re.compile(r"(https?|mailto):|[^:]*$", re.I)
