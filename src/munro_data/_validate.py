@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -67,14 +68,15 @@ KINDS = {
     "extra-cell": "a row has more cells than the header",
     "missing-cell": "a row has fewer cells than the header",
     "type-error": "a cell is not of its column's type",
-    "out-of-range": "a value the loaders cannot hold: a date outside 1677-09-22..2262-04-11 "
+    "out-of-range": "a value the loaders cannot hold: a date outside 1800-01-01..2199-12-31 "
     "or an integer beyond 64 bits",
     "constraint-error": "a cell breaks a constraint: required, enum, pattern, minimum, "
     "maximum, minLength, maxLength",
     "control-character": "a cell holds a control character (only line breaks and tabs are "
     "allowed in text)",
-    "formula-risk": "a text cell begins with =, +, -, @, a tab or a carriage return, which a "
-    "spreadsheet would run as a formula",
+    "formula-risk": "a text cell begins (or has a part after a line break, tab or ';' that "
+    "begins), after spaces, with =, +, -, @ or a full-width form of one, which a spreadsheet "
+    "would run as a formula",
     "primary-key": "two rows have the same primary key",
     "unique-error": "two rows have the same value in a unique column",
     "foreign-key": "a value refers to a row that does not exist in another table",
@@ -300,15 +302,39 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
 _INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-# pandas holds dates as nanoseconds since 1970 in 64 bits: these are the whole days it can hold.
-DATE_MIN = dt.date(1677, 9, 22)
-DATE_MAX = dt.date(2262, 4, 11)
+# pandas holds dates as nanoseconds since 1970 in 64 bits (1677-09-22..2262-04-11), and the
+# pages do date arithmetic (a month back, an axis padded by days): a source dated 1677-09-30
+# validated, then stopped the build with "Out of bounds timestamp". These bounds leave room.
+DATE_MIN = dt.date(1800, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 # C0 and C1 controls except tab and line feed; the Unicode line and paragraph separators; and
 # U+FFFE/U+FFFF, which XML (and so the Excel workbook) cannot hold.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 # Spreadsheets start a formula at these; see the "Downloads" section of CODEBOOK.md.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start reading a cell: the start of the text, and after a line break,
+# a tab or a ';' (a CSV opened where ';' separates cells splits an unquoted cell there).
+_CELL_STARTS = re.compile(r"^|[;\t\r\n]")
+# Blanks a spreadsheet skips before a formula: white space and zero-width characters.
+_BLANKS = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
+
+
+def formula_at(text: str) -> int | None:
+    """Where a spreadsheet would find a formula in ``text`` (an index), or None.
+
+    >>> formula_at(" =1+1"), formula_at("a;\\uff1dcmd"), formula_at("a\\n  @SUM(A1)")
+    (1, 2, 4)
+    >>> formula_at("Accept - in principle; see below") is None
+    True
+    """
+    if text.startswith(("\t", "\r")):
+        return 0
+    for start in _CELL_STARTS.finditer(text):
+        at = _BLANKS.match(text, start.end()).end()
+        if at < len(text) and unicodedata.normalize("NFKC", text[at])[:1] in "=+-@":
+            return at
+    return None
 
 
 class _Locator:
@@ -387,6 +413,8 @@ def load_package(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
     except ValueError as error:
         line = getattr(error, "lineno", None)
         found = getattr(error, "msg", None) or str(error)
+        if getattr(error, "colno", None):
+            found += f" at character {error.colno}"
         return {}, [Problem(DESCRIPTOR, line, None, found, "valid JSON", "descriptor-error")]
     # Keyed on the text (the parsed dict is equal whenever the text is): loaders ask many times.
     if text not in _CHECKED:
@@ -853,11 +881,14 @@ def _convert(f: Field, raw: str, pattern: SafePattern | None) -> tuple[object, s
             return None, f"a date from {DATE_MIN} to {DATE_MAX}", "out-of-range"
     else:
         value = raw
-        if raw.startswith(FORMULA_START):
+        at = formula_at(raw)
+        if at is not None:
             return (
                 None,
-                "text that does not begin with =, +, -, @, a tab or a line break "
-                "(a spreadsheet would run it as a formula)",
+                "text in which nothing a spreadsheet could read as a cell (the start, or what "
+                "follows a line break, a tab or a ';') begins, after spaces, with =, +, -, @ or "
+                f"a full-width form of one, nor starts with a tab or a carriage return (found at "
+                f"character {at + 1}; a spreadsheet would run it as a formula)",
                 "formula-risk",
             )
     c = f.constraints
