@@ -736,3 +736,42 @@ def test_tables_alike_in_31_characters_get_sheets_of_their_own(tmp_path: Path) -
     book = openpyxl.load_workbook(tmp_path / "w.xlsx")
     assert len(book.sheetnames) == 2
     assert [book[s]["A2"].value for s in book.sheetnames] == [1, 2]
+
+
+# -- Labels are data, never template syntax (issue 24) ----------------------------------------
+
+
+def test_no_label_from_the_data_reaches_a_plotly_template(data_copy: Path) -> None:
+    """A status label "In progress %{y:zzz} %{customdata}" went into a hovertemplate, where
+    plotly read it as syntax; every chart of every page now carries labels as data."""
+    import inspect
+
+    from munro_data.pages import Chart, load_context
+
+    for table in ("statuses", "stances"):
+        header, rows = read_rows(data_copy / f"{table}.csv")
+        for row in rows:
+            row["label"] = f"{row['label']} %{{y:zzz}} %{{customdata}}"
+        write_rows(data_copy / f"{table}.csv", header, rows)
+    ctx = load_context(data_copy)
+    charts = []
+    for module in ("home", "stances", "timeline", "one_year_on", "local", "recommendations"):
+        page = __import__(f"munro_data.pages.{module}", fromlist=["x"])
+        for name, function in inspect.getmembers(page, inspect.isfunction):
+            if function.__module__ != page.__name__ or name.startswith("_"):
+                continue
+            if list(inspect.signature(function).parameters) != ["ctx"]:
+                continue
+            result = function(ctx)
+            for item in result if isinstance(result, list | tuple) else [result]:
+                if isinstance(item, Chart):
+                    charts.append((f"{module}.{name}", item))
+    assert len(charts) >= 5, [c for c, _ in charts]
+    found = [
+        f"{where}: {key} {trace[key][:80]!r}"
+        for where, chart in charts
+        for trace in chart.figure.to_plotly_json()["data"]
+        for key in ("hovertemplate", "texttemplate")
+        if "zzz" in str(trace.get(key, ""))
+    ]
+    assert found == []
