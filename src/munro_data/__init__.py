@@ -165,6 +165,7 @@ def load_sources(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         - ``date_text`` (string): The date as the document gives it.
         - ``kind`` (category): What kind of document it is.
         - ``file`` (string): Path of its text, relative to the data folder.
+        - ``sha256`` (string): SHA-256 of the text's bytes; a changed text fails validation.
         - ``licence`` (string): Terms under which the text is reproduced here.
         - ``citation`` (string): Full citation.
 
