@@ -303,6 +303,28 @@ def lighthouse_report(site: Path, failures: list[str]) -> None:
             httpd.shutdown()
 
 
+# Validation of a data folder in a fresh interpreter: rows per second and peak memory.
+VALIDATION = (
+    "import resource, sys, time, munro_data\n"
+    "start = time.perf_counter(); report = munro_data.validate(sys.argv[1])\n"
+    "seconds = time.perf_counter() - start\n"
+    "rows = sum(len(t.rows) for t in report.tables.values())\n"
+    "print(rows / seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+)
+
+
+def validation_speed(data_dir: Path, env: dict) -> tuple[float, float]:
+    """Rows validated per second (quotes, keys and meaning included) and peak memory in MB."""
+    out = subprocess.run(
+        [sys.executable, "-c", VALIDATION, str(data_dir)],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[0]), float(out[1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -433,6 +455,9 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
         )
         national_env = env | {"MUNRO_DATA_DIR": str(national)}
+        rows_per_second, peak_mb = validation_speed(national, env)
+        report("validation, national scale: rows per second", rows_per_second, "rows/s")
+        report("validation, national scale: peak memory", peak_mb, "MB")
         real = median_of(1, clean_build)
 
         def national_build() -> float:

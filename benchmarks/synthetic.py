@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from munro_data._package import REPO_DATA_DIR, read_tables, resolve_data_dir
+from munro_data.provenance import digest
 
 STANCE_WORDS = {
     "strong_support": "strongly supports",
@@ -130,6 +131,7 @@ def generate(
                 "date_text": UPDATES[-1][1],
                 "kind": "local_authority_report",
                 "file": f"sources/{source_id}.txt",
+                "sha256": digest(text_path.read_bytes()),
                 "licence": "Synthetic data for testing; describes no real council.",
                 "citation": f"{name} (synthetic test data, seed {seed}).",
             }

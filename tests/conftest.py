@@ -27,6 +27,7 @@ from typing import NamedTuple
 import pytest
 
 from munro_data._package import REPO_DATA_DIR
+from munro_data.provenance import digest
 
 
 def copy_data(target: Path) -> Path:
@@ -171,6 +172,7 @@ def add_newcomers(data: Path) -> None:
         "title": f"Hostile {PAYLOAD}",
         "author": f"Author {PAYLOAD}",
         "file": "sources/hostile-2026.txt",
+        "sha256": digest(source.read_bytes()),
         "citation": f"Citation {PAYLOAD}",
     }
     write_rows(data / "sources.csv", header, [*sources, sources[0] | hostile_source])

@@ -317,6 +317,30 @@ def test_a_catastrophic_pattern_costs_linear_time(data_copy: Path) -> None:
     assert len(str(problems[0])) < 300
 
 
+def test_a_pattern_with_a_huge_automaton_costs_linear_time_and_bounded_memory(
+    data_copy: Path,
+) -> None:
+    """[ab]*a[ab]{1000} has 2**1000 DFA states: the hand-made automaton ran past 120 s and 1 GB
+    on a 60 KB cell (issue 24); RE2 matches it within its memory cap."""
+    import resource as rlimit
+
+    edit_descriptor(
+        data_copy,
+        lambda d: field(d, "responses", "note").update(constraints={"pattern": "[ab]*a[ab]{1000}"}),
+    )
+    header, rows = read_rows(data_copy / "responses.csv")
+    for row in rows:
+        row["note"] = "ab" * 16_000 + "c"  # 32 KB: as long as a cell may be.
+    write_rows(data_copy / "responses.csv", header, rows)
+    before = rlimit.getrusage(rlimit.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    problems = problems_of(data_copy)
+    assert time.perf_counter() - started < 10.0
+    assert rlimit.getrusage(rlimit.RUSAGE_SELF).ru_maxrss - before < 300_000  # KB
+    assert {p.kind for p in problems} == {"constraint-error"}
+    assert len(problems) == len(rows)
+
+
 # -- A parser as strict as the schema ---------------------------------------------------------
 
 
@@ -376,6 +400,21 @@ CELL_ATTACKS = {
     "at-sign formula": ("responses", 0, "note", "@SUM(A1)", "formula-risk"),
     "minus formula": ("responses", 0, "note", "-2+3+cmd", "formula-risk"),
     "leading tab": ("responses", 0, "note", "\tx", "formula-risk"),
+    # What the formula guard missed in issue 24.
+    "formula behind a space": ("responses", 0, "note", " =1+1", "formula-risk"),
+    "formula behind a zero-width space": ("responses", 0, "note", "\u200b=1+1", "formula-risk"),
+    "formula after a line break": ("responses", 0, "note", "ok\n=1+1", "formula-risk"),
+    "formula after a semicolon": ("responses", 0, "note", "ok;=1+1", "formula-risk"),
+    "formula after a tab": ("responses", 0, "note", "ok\t@SUM(A1)", "formula-risk"),
+    "fullwidth equals": ("responses", 0, "note", "\uff1d1+1", "formula-risk"),
+    "fullwidth plus, minus, at": ("responses", 0, "note", "ok; \uff0b1", "formula-risk"),
+    "cell longer than a spreadsheet holds": (
+        "responses",
+        0,
+        "note",
+        "a" * 32_768,
+        "limit-exceeded",
+    ),
 }
 
 
@@ -399,7 +438,8 @@ EDGE_VALUES = {
         "inf", "1_000.5", "\u0661.\u0665", "1,5", " 2", "0x10", "9" * 5000, "1" + "0" * 400, "",
     ],
     "date": [
-        "1677-09-22", "1677-09-21", "2262-04-11", "2262-04-12", "0001-01-01", "9999-12-31",
+        "1677-09-30", "1799-12-31", "1800-01-01", "2199-12-31", "2200-01-01", "2262-04-11",
+        "0001-01-01", "9999-12-31",
         "2012-02-29", "2011-02-29", "2012-1-01", "\uff12012-01-01", "2012-01-01T00:00", "",
     ],
     "string": [
@@ -477,6 +517,9 @@ def test_what_validates_builds(data_copy: Path, tmp_path: Path) -> None:
         placed[ftype] = accepted[-rows:]
         for row, value in enumerate(placed[ftype]):
             set_cell(data_copy, table, row, column, value)
+    # A source dated at the earliest date validation accepts (issue 24: 1677-09-30 validated,
+    # then stopped the build with "Out of bounds timestamp").
+    set_cell(data_copy, "sources", 0, "date", str(munro_data._validate.DATE_MIN))
     assert problems_of(data_copy) == []
     assert all(placed.values()), placed
     site = build(tmp_path / "_site", data_copy, use_quarto=False, log=lambda *_: None)
@@ -569,3 +612,167 @@ def test_fuzzed_csv_bytes_never_crash_and_what_passes_exports(
         if report.ok:
             write_workbook(munro_data.load_all(data_copy), tmp_path / "fuzz.xlsx")
         (data_copy / table).write_bytes(originals[table])
+
+
+# -- Bounded cost: stated limits, refused early and named (issue 24) --------------------------
+
+
+def test_a_header_of_150000_columns_is_refused_at_once(data_copy: Path) -> None:
+    path = data_copy / "actors.csv"
+    text = path.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    path.write_text(header + "," + ",".join(f"c{i}" for i in range(150_000)) + "\n" + rest)
+    started = time.perf_counter()
+    problems = problems_of(data_copy)
+    assert time.perf_counter() - started < 10.0
+    limits = [p for p in problems if p.kind == "limit-exceeded"]
+    assert [(p.file, p.line) for p in limits] == [("actors.csv", 1)]
+    assert "at most 100 columns" in str(limits[0])
+
+
+def test_a_cell_longer_than_a_spreadsheet_holds_is_refused(data_copy: Path) -> None:
+    line = set_cell(data_copy, "responses", 0, "note", "a" * 32_768)
+    problems = problems_of(data_copy)
+    assert [(p.line, p.column, p.kind) for p in problems] == [(line, "note", "limit-exceeded")]
+    assert "32,767" in str(problems[0])
+    set_cell(data_copy, "responses", 0, "note", "a" * 32_767)
+    assert problems_of(data_copy) == []
+
+
+@pytest.mark.parametrize("limit", ["MAX_ROWS", "MAX_TABLE_BYTES", "MAX_SOURCE_BYTES"])
+def test_data_beyond_a_stated_limit_is_refused_naming_it(
+    limit: str, data_copy: Path, monkeypatch
+) -> None:
+    """The limits are far above our data: lowered here to just under its largest file."""
+    from munro_data import _validate
+
+    tables = sorted(data_copy.glob("*.csv"))
+    measure = {
+        "MAX_ROWS": {p.name: len(read_rows(p)[1]) for p in tables},
+        "MAX_TABLE_BYTES": {p.name: p.stat().st_size for p in tables},
+        "MAX_SOURCE_BYTES": {
+            f"sources/{p.name}": p.stat().st_size for p in (data_copy / "sources").iterdir()
+        },
+    }[limit]
+    largest = max(measure, key=measure.get)
+    monkeypatch.setattr(_validate, limit, measure[largest] - 1)
+    limits = [p for p in problems_of(data_copy) if p.kind == "limit-exceeded"]
+    assert [p.file for p in limits] == [largest]
+    assert f"{measure[largest] - 1:,}" in str(limits[0]) and "README" in str(limits[0])
+
+
+def test_messages_are_capped_per_kind(data_copy: Path) -> None:
+    """3,000 bad rows print 20 lines and a count, not 3,000 lines."""
+    path = data_copy / "responses.csv"
+    header, rows = read_rows(path)
+    extra = [rows[0] | {"rec_id": "x", "actor_id": f"a{i}"} for i in range(3_000)]
+    write_rows(path, header, rows + extra)
+    result = run_cli(data_copy)
+    assert result.returncode == 1
+    assert "… and 2,980 more like this [type-error]" in result.stderr
+    assert len(result.stderr) < 30_000
+
+
+# -- Every error located: nothing validates and then fails the build (issue 24) ---------------
+
+
+def test_a_descriptor_nested_5000_deep_is_located_not_a_recursion_error(data_copy: Path) -> None:
+    path = data_copy / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{", '{"deep": ' + "[" * 5000 + "]" * 5000 + ",", 1))
+    result = run_cli(data_copy)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    problems = problems_of(data_copy)
+    assert [(p.file, p.kind) for p in problems] == [("datapackage.json", "descriptor-error")]
+    assert problems[0].line == 1 and "32 levels deep at character 41" in str(problems[0])
+
+
+def test_a_descriptor_with_a_byte_order_mark_builds_as_it_validates(data_copy: Path) -> None:
+    """Validation accepted the mark, then the pages' reader failed on it."""
+    from munro_data.pages import data_and_method, load_context
+    from munro_data.site._cite import read_package
+
+    path = data_copy / "datapackage.json"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert problems_of(data_copy) == []
+    ctx = load_context(data_copy)
+    assert ctx.descriptor["name"] and read_package(data_copy)["title"]
+    assert data_and_method.downloads(ctx).text
+
+
+# -- Downloads a contributor cannot defeat (issue 24) ------------------------------------------
+
+
+def test_two_tables_at_paths_with_one_file_name_get_their_own_downloads(data_copy: Path) -> None:
+    """Resources at a/themes.csv and themes.csv: each table is offered under its own name."""
+    from munro_data.site._assets import _download_files
+
+    (data_copy / "a").mkdir()
+    header, rows = read_rows(data_copy / "themes.csv")
+    write_rows(data_copy / "a" / "themes.csv", header, rows[:1])
+
+    def add(d: dict) -> None:
+        copy = json.loads(json.dumps(resource(d, "themes")))
+        copy |= {"name": "a-themes", "path": "a/themes.csv"}
+        d["resources"].append(copy)
+
+    edit_descriptor(data_copy, add)
+    assert problems_of(data_copy) == []
+    files = _download_files(data_copy)
+    assert files["themes.csv"] == (data_copy / "themes.csv").read_bytes()
+    assert files["a-themes.csv"] == (data_copy / "a" / "themes.csv").read_bytes()
+    # The page links each table's download by the same name.
+    from munro_data.pages import data_and_method, load_context
+
+    links = data_and_method.downloads(load_context(data_copy)).text
+    assert "](../downloads/themes.csv)" in links and "](../downloads/a-themes.csv)" in links
+
+
+def test_tables_alike_in_31_characters_get_sheets_of_their_own(tmp_path: Path) -> None:
+    from munro_data.site._assets import write_workbook
+
+    long = "a-table-name-that-is-longer-than-thirty-one"
+    frames = {long + "-x": pd.DataFrame({"v": [1]}), long + "-y": pd.DataFrame({"v": [2]})}
+    write_workbook(frames, tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    assert len(book.sheetnames) == 2
+    assert [book[s]["A2"].value for s in book.sheetnames] == [1, 2]
+
+
+# -- Labels are data, never template syntax (issue 24) ----------------------------------------
+
+
+def test_no_label_from_the_data_reaches_a_plotly_template(data_copy: Path) -> None:
+    """A status label "In progress %{y:zzz} %{customdata}" went into a hovertemplate, where
+    plotly read it as syntax; every chart of every page now carries labels as data."""
+    import inspect
+
+    from munro_data.pages import Chart, load_context
+
+    for table in ("statuses", "stances"):
+        header, rows = read_rows(data_copy / f"{table}.csv")
+        for row in rows:
+            row["label"] = f"{row['label']} %{{y:zzz}} %{{customdata}}"
+        write_rows(data_copy / f"{table}.csv", header, rows)
+    ctx = load_context(data_copy)
+    charts = []
+    for module in ("home", "stances", "timeline", "one_year_on", "local", "recommendations"):
+        page = __import__(f"munro_data.pages.{module}", fromlist=["x"])
+        for name, function in inspect.getmembers(page, inspect.isfunction):
+            if function.__module__ != page.__name__ or name.startswith("_"):
+                continue
+            if list(inspect.signature(function).parameters) != ["ctx"]:
+                continue
+            result = function(ctx)
+            for item in result if isinstance(result, list | tuple) else [result]:
+                if isinstance(item, Chart):
+                    charts.append((f"{module}.{name}", item))
+    assert len(charts) >= 5, [c for c, _ in charts]
+    found = [
+        f"{where}: {key} {trace[key][:80]!r}"
+        for where, chart in charts
+        for trace in chart.figure.to_plotly_json()["data"]
+        for key in ("hovertemplate", "texttemplate")
+        if "zzz" in str(trace.get(key, ""))
+    ]
+    assert found == []

@@ -6,6 +6,7 @@ names the file, line and column of the wrong row, and that the real data gives n
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,8 +43,9 @@ def only_problem(data: Path) -> str:
 def test_real_data_has_no_error_and_no_warning() -> None:
     report = munro_data.validate()
     assert report.ok, messages(report.problems)
-    # Every actor in responses has a stance on all 15 recommendations (see the codebook).
-    assert report.warnings == []
+    # Every actor in responses has a stance on all 15 recommendations (see the codebook). The
+    # only warnings are the quotes of our own data still to be re-curated (see test_quotes).
+    assert {w.kind for w in report.warnings} <= {"quote-scattered"}
 
 
 def test_every_rule_has_a_severity() -> None:
@@ -217,7 +219,8 @@ def test_an_actor_with_a_gap_is_warned_about_not_refused(data_copy: Path) -> Non
 
     report = munro_data.validate(data_copy)
     assert report.ok, messages(report.problems)
-    assert len(report.warnings) == 1 and messages(report.warnings)[0].startswith(expected)
+    gaps = [w for w in report.warnings if w.kind == "actor-coverage"]
+    assert len(gaps) == 1 and messages(gaps)[0].startswith(expected)
 
     # The command prints the warning after any problems and still succeeds.
     result = subprocess.run(
@@ -228,7 +231,7 @@ def test_an_actor_with_a_gap_is_warned_about_not_refused(data_copy: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: ")
-    assert "1 warning(s), not failing:" in result.stderr and expected in result.stderr
+    assert re.search(r"\d+ warning\(s\), not failing:", result.stderr) and expected in result.stderr
 
 
 def test_warnings_follow_the_problems_and_do_not_change_the_failure(data_copy: Path) -> None:
@@ -243,7 +246,7 @@ def test_warnings_follow_the_problems_and_do_not_change_the_failure(data_copy: P
     )
 
     assert result.returncode == 1
-    problems, warnings = result.stderr.split("1 warning(s), not failing:")
+    problems, warnings = re.split(r"\d+ warning\(s\), not failing:", result.stderr)
     assert "progress.csv, line 2, column 'as_of'" in problems
     assert "no row of actor salford for recommendation 15" in warnings
 

@@ -29,6 +29,7 @@ from munro_data.pages import (
 )
 from munro_data.pages._further import FURTHER, FURTHER_ANCHOR
 from munro_data.pages._parts import NUMBER_WORDS
+from munro_data.provenance import digest
 from munro_data.site._config import PROJECT_DIR, read_config
 
 NOTEBOOKS = [PROJECT_DIR / p.source for p in read_config().pages]
@@ -217,6 +218,7 @@ def _later_world(data_copy: Path) -> Path:
             "date_text": "30 June 2014",
             "kind": "local_authority_report",
             "file": "sources/newtown-2014.txt",
+            "sha256": digest((folder / "sources" / "newtown-2014.txt").read_bytes()),
             "licence": "Test text.",
             "citation": "Newtown (2014).",
         },

@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,10 +40,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import copy_data, copy_project, read_rows, require_quarto, write_rows
 from test_browser import _require_browser, _serve, browser  # noqa: F401
+from test_codebook import ATTACKS as CODEBOOK_ATTACKS
+from test_codebook import live_markup
 
 import munro_data
+from munro_data.provenance import digest
 from munro_data.site.build import build
 
 PAYLOADS = (
@@ -230,7 +235,11 @@ def make_payload_copy(target: Path, keep: frozenset[str] = frozenset()) -> Paylo
         codebook.read_text(encoding="utf-8")
         + f"\n## Payloads {PAYLOADS[1]}\n\n"
         + "".join(f"- {p}\n" for p in PAYLOADS)
-        + f"\n{every}\n\n| code | rule |\n|---|---|\n| {PAYLOADS[0]} | {PAYLOADS[5]} |\n",
+        + f"\n{every}\n\n| code | rule |\n|---|---|\n| {PAYLOADS[0]} | {PAYLOADS[5]} |\n"
+        # Every attack on Markdown the third adversarial round made (issue 24).
+        + "\n## Attacks on Markdown\n\n"
+        + "\n\n".join(CODEBOOK_ATTACKS.values())
+        + "\n",
         encoding="utf-8",
     )
     for source in read_rows(target / "sources.csv")[1]:
@@ -240,6 +249,11 @@ def make_payload_copy(target: Path, keep: frozenset[str] = frozenset()) -> Paylo
             text.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + "\n\n".join(paragraphs) + "\n",
             encoding="utf-8",
         )
+    # The texts changed, so their pinned digests are brought up to date (a digest is no text).
+    header, sources = read_rows(target / "sources.csv")
+    for source in sources:
+        source["sha256"] = digest((target / source["file"]).read_bytes())
+    write_rows(target / "sources.csv", header, sources)
 
     # What the validator refuses keeps its value, and is recorded.
     for _ in range(3):
@@ -445,14 +459,33 @@ def test_labels_counted_in_prose_are_escaped(labelled) -> None:
     assert [m for t in texts for m in _raw_markup(t)] == []
 
 
-def test_the_codebook_is_markdown_with_raw_html_disabled(data_copy: Path) -> None:
-    from munro_data.pages import data_and_method, load_context
+def test_the_codebook_is_sanitised_html_with_its_headings_as_text(data_copy: Path) -> None:
+    from munro_data.pages import Html, Prose, data_and_method, load_context
 
     with (data_copy / "CODEBOOK.md").open("a", encoding="utf-8") as f:
         f.write(f"\n{MARKUP} ![i](https://evil.example/x.png) [z]{{onclick=alert(3)}}\n")
-    text = data_and_method.codebook(load_context(data_copy)).text
-    assert _raw_markup(text) == []
-    assert "](https://evil" not in text.replace("\\]", "") and "]{" not in text
+    sections = data_and_method.codebook(load_context(data_copy))
+    assert [m for s in sections if isinstance(s, Prose) for m in _raw_markup(s.text)] == []
+    html = "".join(s.markup for s in sections if isinstance(s, Html))
+    assert live_markup(html.replace('<table class="table">', "<table>")) == []
+
+
+@pytest.mark.parametrize("renderer", ["nbconvert", "quarto"])
+def test_shortcodes_and_raw_blocks_in_the_codebook_are_shown_as_typed(
+    request, renderer: str
+) -> None:
+    """Neither renderer reads the codebook's text: Quarto's shortcodes and Pandoc's raw blocks
+    are on the page as the text they are, and no file or variable they name is."""
+    site = request.getfixturevalue(
+        "payload_site" if renderer == "nbconvert" else "payload_quarto_site"
+    )
+    page = (site / "notebooks" / "06-data-and-method.html").read_text(encoding="utf-8")
+    text = BeautifulSoup(page, "html.parser").get_text()
+    for typed in ("{{< include ../../outside.txt >}}", "{{< env PATH >}}"):
+        assert typed in text, typed
+    assert os.environ["PATH"] not in text
+    # The fenced raw block is a code block: its script is shown as text, never run.
+    assert "<script>alert(15)</script>" not in page and "<script>alert(15)</script>" in text
 
 
 def test_every_markdown_output_of_the_payload_build_is_inert(
@@ -582,6 +615,11 @@ def test_every_section_of_every_page_is_inert_with_every_code_renamed(
                 found.append(f"{page}: a section of an unknown type {type(section)}")
     print(f"\n{counted} sections checked with every code renamed")
     assert counted > 100
+    # CODEBOOK.md is Markdown, so its own **bold** is bold: twice (a list item, a paragraph), as
+    # the browser tour allows on the page that shows it.
+    codebook_bold = [f for f in found if f.startswith("06-data-and-method.ipynb: bold:")]
+    found = [f for f in found if f not in codebook_bold]
+    assert len(codebook_bold) <= 2
     assert found == [], "\n".join(found)
 
 

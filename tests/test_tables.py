@@ -128,7 +128,7 @@ def test_government_stance_follows_its_headline(data) -> None:
     for quote, stance in zip(government["quote"], government["stance"].astype(str), strict=True):
         headline = re.search(
             r"government response\W+(accept in principle|consider further|accept)",
-            munro_data.normalise(quote),
+            munro_data.normalise(quote).lower(),  # Quotes keep their case; this reads it.
         )
         assert headline, f"the quote must carry the Government's headline: {quote[:80]}"
         assert coding[headline.group(1)] == stance, quote[:80]

@@ -110,7 +110,7 @@ def quote_not_in_source(data: Path) -> str:
     write_rows(path, header, rows)
     return (
         f"responses.csv, line {line_of_row(path, 0)}, column 'quote': found "
-        f"'the government rejects every recommendation outright.'; expected a verbatim "
+        f"'The Government rejects every recommendation outright.'; expected a verbatim "
         f"passage of source {rows[0]['source_id']!r}; the nearest passage there reads"
     )
 

@@ -25,6 +25,7 @@ from ._validate import (
     PackageReport,
     Problem,
     _record_read,
+    check_codebook,
     check_package,
     load_package,
 )
@@ -118,20 +119,15 @@ def load_all(data_dir: str | os.PathLike | None = None) -> dict[str, pd.DataFram
 def codebook(data_dir: str | os.PathLike | None = None) -> str:
     """The coding rules (``CODEBOOK.md`` of the data folder), or "" if it has none.
 
-    Raises :class:`DataValidationError` if the name leads out of the folder (a symlink) or to
-    something other than a UTF-8 file.
+    Raises :class:`DataValidationError` if it is not a regular file of the folder (a symbolic
+    link, a folder), not UTF-8, too large or holds control characters (see ``validate``).
     """
     folder = resolve_data_dir(data_dir)
     _record_read("file:CODEBOOK.md")
-    try:
-        return read_inside(folder, "CODEBOOK.md").decode("utf-8")
-    except PathRefused as refused:
-        if refused.kind == "missing-file":
-            return ""
-        problem = Problem("CODEBOOK.md", None, None, None, refused.reason, refused.kind)
-    except UnicodeDecodeError:
-        problem = Problem("CODEBOOK.md", None, None, None, "UTF-8 text", "encoding-error")
-    raise DataValidationError([problem], folder)
+    text, problems = check_codebook(folder)
+    if problems:
+        raise DataValidationError(problems, folder)
+    return text
 
 
 def source_text(source_id: str, data_dir: str | os.PathLike | None = None) -> str:
@@ -172,6 +168,7 @@ def load_sources(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         - ``date_text`` (string): The date as the document gives it.
         - ``kind`` (category): What kind of document it is.
         - ``file`` (string): Path of its text, relative to the data folder.
+        - ``sha256`` (string): SHA-256 of the text's bytes; a changed text fails validation.
         - ``licence`` (string): Terms under which the text is reproduced here.
         - ``citation`` (string): Full citation.
 

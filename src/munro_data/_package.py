@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from functools import cache
@@ -186,7 +187,36 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
 def _read_descriptor(path: Path, mtime_ns: int) -> tuple[str, dict]:
     # mtime is part of the cache key so an edited descriptor is read again.
     text = read_inside(path.parent, path.name).decode("utf-8-sig")
+    _check_depth(text)
     return text, json.loads(text, object_pairs_hook=_no_duplicate_keys)
+
+
+# A data package nests five levels deep (resources, schema, fields, constraints, enum); past
+# this the descriptor is refused where it goes too deep, before the parser (which would recurse
+# until Python's limit, 5,000 levels raising RecursionError) reads it.
+MAX_DEPTH = 32
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_depth(text: str) -> None:
+    """Raise a located JSONDecodeError if arrays and objects nest deeper than MAX_DEPTH.
+
+    >>> _check_depth("[" * 40 + "]" * 40)
+    Traceback (most recent call last):
+    ...
+    json.decoder.JSONDecodeError: nested more than 32 levels deep: line 1 column 33 (char 32)
+    """
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise json.JSONDecodeError(
+                    f"nested more than {MAX_DEPTH} levels deep", text, match.start()
+                )
+        elif token in "]}":
+            depth -= 1
 
 
 def read_descriptor_text(data_dir: Path) -> tuple[str, dict]:

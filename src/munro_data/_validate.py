@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -68,21 +69,64 @@ KINDS = {
     "extra-cell": "a row has more cells than the header",
     "missing-cell": "a row has fewer cells than the header",
     "type-error": "a cell is not of its column's type",
-    "out-of-range": "a value the loaders cannot hold: a date outside 1677-09-22..2262-04-11 "
+    "out-of-range": "a value the loaders cannot hold: a date outside 1800-01-01..2199-12-31 "
     "or an integer beyond 64 bits",
     "constraint-error": "a cell breaks a constraint: required, enum, pattern, minimum, "
     "maximum, minLength, maxLength",
     "control-character": "a cell holds a control character (only line breaks and tabs are "
     "allowed in text)",
-    "formula-risk": "a text cell begins with =, +, -, @, a tab or a carriage return, which a "
-    "spreadsheet would run as a formula",
+    "formula-risk": "a text cell begins (or has a part after a line break, tab or ';' that "
+    "begins), after spaces, with =, +, -, @ or a full-width form of one, which a spreadsheet "
+    "would run as a formula",
     "primary-key": "two rows have the same primary key",
     "unique-error": "two rows have the same value in a unique column",
     "foreign-key": "a value refers to a row that does not exist in another table",
     "source-error": "a source text cannot be read as UTF-8",
     "quote-not-found": "a verbatim quote is not in its source",
     "quote-too-short": "a verbatim quote is too short to identify a passage",
+    "source-changed": "a source text's SHA-256 is not the one sources.csv pins for it",
+    "quote-scattered": "the parts of a quote with ellipses are in the source, but not in order "
+    "within one passage",
+    "limit-exceeded": "a file, table, header or cell is larger than the build supports (the "
+    "limits are in README.md)",
 }
+
+# The columns that are verbatim quotes, by the package's contract: the descriptor must mark them
+# ``"verbatim": true`` (and so may not switch their check off), as must any ``quote`` column of
+# a table with a ``source_id``.
+VERBATIM = {
+    "themes": ("quote",),
+    "recommendations": ("text", "munro_argument"),
+    "responses": ("quote",),
+    "commitments": ("quote",),
+    "progress": ("quote",),
+    "lead_officers": ("quote",),
+    "figures": ("quote",),
+    "verdicts": ("quote",),
+}
+
+# The limits the validator and the build support (README.md, "Limits"), each far above the
+# national scale (152 councils: `make national` makes such data, its largest table 1.5 MB and
+# 7,400 rows, its longest cell 1,700 characters, its largest source text 160 KB). Data beyond
+# them is refused early (limit-exceeded), naming the limit, before it costs anything.
+MAX_TABLE_BYTES = 20_000_000
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
+# A spreadsheet cell holds at most 32,767 characters; a longer one would be cut in the download.
+MAX_CELL_CHARS = 32_767
+MAX_SOURCE_BYTES = 10_000_000
+
+
+def _too_large(name: str, size: int, limit: int) -> Problem:
+    return Problem(
+        name,
+        None,
+        None,
+        f"{size:,} bytes",
+        f"at most {limit:,} bytes (the limit in README.md)",
+        "limit-exceeded",
+    )
+
 
 # How many valid values a foreign-key message lists before it stops.
 _EXAMPLES = 8
@@ -138,8 +182,32 @@ class DataValidationError(ValueError):
     def __init__(self, problems: list[Problem], data_dir: Path):
         self.problems = problems
         self.data_dir = data_dir
-        lines = "\n".join(f"  - {p}" for p in problems)
+        lines = "\n".join(problem_lines(problems))
         super().__init__(f"{len(problems)} problem(s) in the data at {data_dir}:\n{lines}")
+
+
+# The most problems of one kind a message lists; the rest are counted, so that 109,000 bad rows
+# print a screenful, not 12 MB.
+SHOWN_PER_KIND = 20
+
+
+def problem_lines(problems: list[Problem], per_kind: int = SHOWN_PER_KIND) -> list[str]:
+    """One line per problem, at most ``per_kind`` of each kind, then how many more there are.
+
+    >>> p = [Problem("a.csv", n, "x", "y", "z", "type-error") for n in range(2, 5)]
+    >>> problem_lines(p, per_kind=2)[-1]
+    '  … and 1 more like this [type-error]'
+    """
+    shown: dict[str, int] = {}
+    lines = []
+    for problem in problems:
+        shown[problem.kind] = shown.get(problem.kind, 0) + 1
+        if shown[problem.kind] <= per_kind:
+            lines.append(f"  - {problem}")
+    for kind, count in shown.items():
+        if count > per_kind:
+            lines.append(f"  … and {count - per_kind:,} more like this [{kind}]")
+    return lines
 
 
 def _shorten(value: str, limit: int = _SHOWN) -> str:
@@ -235,15 +303,39 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
 _INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-# pandas holds dates as nanoseconds since 1970 in 64 bits: these are the whole days it can hold.
-DATE_MIN = dt.date(1677, 9, 22)
-DATE_MAX = dt.date(2262, 4, 11)
+# pandas holds dates as nanoseconds since 1970 in 64 bits (1677-09-22..2262-04-11), and the
+# pages do date arithmetic (a month back, an axis padded by days): a source dated 1677-09-30
+# validated, then stopped the build with "Out of bounds timestamp". These bounds leave room.
+DATE_MIN = dt.date(1800, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 # C0 and C1 controls except tab and line feed; the Unicode line and paragraph separators; and
 # U+FFFE/U+FFFF, which XML (and so the Excel workbook) cannot hold.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 # Spreadsheets start a formula at these; see the "Downloads" section of CODEBOOK.md.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start reading a cell: the start of the text, and after a line break,
+# a tab or a ';' (a CSV opened where ';' separates cells splits an unquoted cell there).
+_CELL_STARTS = re.compile(r"^|[;\t\r\n]")
+# Blanks a spreadsheet skips before a formula: white space and zero-width characters.
+_BLANKS = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
+
+
+def formula_at(text: str) -> int | None:
+    """Where a spreadsheet would find a formula in ``text`` (an index), or None.
+
+    >>> formula_at(" =1+1"), formula_at("a;\\uff1dcmd"), formula_at("a\\n  @SUM(A1)")
+    (1, 2, 4)
+    >>> formula_at("Accept - in principle; see below") is None
+    True
+    """
+    if text.startswith(("\t", "\r")):
+        return 0
+    for start in _CELL_STARTS.finditer(text):
+        at = _BLANKS.match(text, start.end()).end()
+        if at < len(text) and unicodedata.normalize("NFKC", text[at])[:1] in "=+-@":
+            return at
+    return None
 
 
 class _Locator:
@@ -322,6 +414,8 @@ def load_package(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
     except ValueError as error:
         line = getattr(error, "lineno", None)
         found = getattr(error, "msg", None) or str(error)
+        if getattr(error, "colno", None):
+            found += f" at character {error.colno}"
         return {}, [Problem(DESCRIPTOR, line, None, found, "valid JSON", "descriptor-error")]
     # Keyed on the text (the parsed dict is equal whenever the text is): loaders ask many times.
     if text not in _CHECKED:
@@ -679,7 +773,31 @@ class _DescriptorCheck:
         sources_ok = "sources" in resources and {"source_id", "file"} <= field_names(
             resources["sources"]
         )
+        if sources_ok and "sha256" not in field_names(resources["sources"]):
+            self.add(
+                "descriptor-error",
+                "a sources resource without a sha256 column",
+                "each source text pinned by its SHA-256 in a required sha256 column",
+                "sources",
+            )
         for name, r in resources.items():
+            schema = r.get("schema") if isinstance(r.get("schema"), dict) else {}
+            fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
+            for f in fields:
+                if not isinstance(f, dict) or f.get("verbatim"):
+                    continue
+                column = f.get("name")
+                if column in VERBATIM.get(name, ()) or (
+                    column == "quote" and "source_id" in field_names(r)
+                ):
+                    self.add(
+                        "descriptor-error",
+                        f'column {column!r} without "verbatim": true',
+                        "a verbatim quote, checked against its source: which columns are "
+                        "quotes is the package's contract, not the descriptor's to switch off",
+                        name,
+                        column,
+                    )
             if not has_verbatim(r):
                 continue
             if "source_id" not in field_names(r) or not sources_ok:
@@ -716,6 +834,13 @@ def _field_names(schema: object) -> set[str]:
 
 def _convert(f: Field, raw: str, pattern: SafePattern | None) -> tuple[object, str | None, str]:
     """The typed value of a non-empty cell, or None, what was expected and the problem kind."""
+    if len(raw) > MAX_CELL_CHARS:
+        return (
+            None,
+            f"at most {MAX_CELL_CHARS:,} characters (found {len(raw):,}): the most a spreadsheet "
+            "cell holds, so the Excel download would cut it",
+            "limit-exceeded",
+        )
     if _CONTROL.search(raw) or (f.type != "string" and ("\n" in raw or "\t" in raw)):
         bad = _CONTROL.search(raw) or re.search("[\n\t]", raw)
         assert bad is not None
@@ -757,11 +882,14 @@ def _convert(f: Field, raw: str, pattern: SafePattern | None) -> tuple[object, s
             return None, f"a date from {DATE_MIN} to {DATE_MAX}", "out-of-range"
     else:
         value = raw
-        if raw.startswith(FORMULA_START):
+        at = formula_at(raw)
+        if at is not None:
             return (
                 None,
-                "text that does not begin with =, +, -, @, a tab or a line break "
-                "(a spreadsheet would run it as a formula)",
+                "text in which nothing a spreadsheet could read as a cell (the start, or what "
+                "follows a line break, a tab or a ';') begins, after spaces, with =, +, -, @ or "
+                f"a full-width form of one, nor starts with a tab or a carriage return (found at "
+                f"character {at + 1}; a spreadsheet would run it as a formula)",
                 "formula-risk",
             )
     c = f.constraints
@@ -889,6 +1017,8 @@ def parse_table(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem
                 refused.kind,
             )
         ]
+    if len(raw) > MAX_TABLE_BYTES:
+        return parsed, [_too_large(name, len(raw), MAX_TABLE_BYTES)]
     try:
         # utf-8-sig accepts a byte-order mark, which spreadsheet programs often add.
         text = raw.decode("utf-8-sig")
@@ -917,6 +1047,15 @@ def parse_table(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem
     records, faults = _records(text)
     header_line, header, _ = records[0]
     records = records[1:]
+    # Checked before anything reads the header or the rows, so their cost stays bounded.
+    if len(header) > MAX_COLUMNS:
+        found = f"{len(header):,} columns in the header"
+        expected = f"at most {MAX_COLUMNS:,} columns (the limit in README.md)"
+        return parsed, [Problem(name, header_line, None, found, expected, "limit-exceeded")]
+    if len(records) > MAX_ROWS:
+        found = f"{len(records):,} rows"
+        expected = f"at most {MAX_ROWS:,} rows a table (the limit in README.md)"
+        return parsed, [Problem(name, None, None, found, expected, "limit-exceeded")]
     for line, index, what in faults:
         column = header[index] if line > header_line and index < len(header) else None
         problems.append(
@@ -1116,6 +1255,79 @@ def _parse_once(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem
     return parsed, list(problems)
 
 
+# Quotes of the project's own data whose parts lie further apart than provenance.MAX_GAP: each
+# is a warning until it is re-curated (TODO, issue 24), keyed on the SHA-256 of its source id and
+# exact text, so that only these very quotes pass; any other scattered quote is an error.
+_SCATTERED_KNOWN = frozenset(
+    """8bb061ab5b2d792b d742c2bdfee9a013 12bd1f6523bc6154 fefb593e5045376a d2cc0e9e9e94fa90
+    240733a25a3d0920 38d20531910c88f4 f3b72145a792548a b130cb03438fc11f 51bf2fcbcef0c4b3
+    f8dadd09e2f91df4 c3f6e97c1a77f597 de44ff27994fc25b f98e655799a4b281 2b09d903be439731
+    f8ac71f519818fc6 e3c341a6b1f0a12e 4c02eed54bffd49c 09e544d372202545""".split()
+)
+
+
+def _known_scattered(source_id: str, quote: str) -> bool:
+    digest = hashlib.sha256(f"{source_id}\n{quote}".encode()).hexdigest()[:16]
+    return digest in _SCATTERED_KNOWN
+
+
+CODEBOOK = "CODEBOOK.md"
+# The codebook is read whole into one page; this is far above any real set of coding rules.
+CODEBOOK_MAX_BYTES = 1_000_000
+# Characters a Markdown file may not hold: control characters but tab and the line breaks.
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _line_and_column(text: str, at: int) -> tuple[int, int]:
+    """The 1-based line and column of character (or byte) ``at`` of ``text``."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return text.count("\n", 0, at) + 1, at - line_start + 1
+
+
+def check_codebook(data_dir: Path) -> tuple[str, list[Problem]]:
+    """The text of ``CODEBOOK.md`` ("" if there is none) and its problems.
+
+    The codebook is part of the package: it must be a regular file of the folder (not a
+    symbolic link, not a folder or a FIFO), UTF-8, at most :data:`CODEBOOK_MAX_BYTES`, and
+    without control characters; each problem names its line and character.
+    """
+    path = Path(data_dir) / CODEBOOK
+
+    def problem(line, found, expected, kind) -> tuple[str, list[Problem]]:
+        return "", [Problem(CODEBOOK, line, None, found, expected, kind)]
+
+    if path.is_symlink():
+        return problem(None, "a symbolic link", "a regular file, not a link", "path-error")
+    try:
+        raw = read_inside(Path(data_dir), CODEBOOK)
+    except PathRefused as refused:
+        return (
+            ("", [])
+            if refused.kind == "missing-file"
+            else problem(None, None, refused.reason, refused.kind)
+        )
+    if len(raw) > CODEBOOK_MAX_BYTES:
+        return problem(
+            None, f"{len(raw):,} bytes", f"at most {CODEBOOK_MAX_BYTES:,} bytes", "limit-exceeded"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _line_and_column(raw.decode("latin-1"), error.start)
+        found = f"byte 0x{raw[error.start]:02X} at character {column}"
+        return problem(line, found, "UTF-8 text", "encoding-error")
+    problems = []
+    for bad in _TEXT_CONTROL.finditer(text):
+        line, column = _line_and_column(text, bad.start())
+        found = f"U+{ord(bad.group()):04X} at character {column}"
+        problems.append(
+            Problem(
+                CODEBOOK, line, None, found, "text without control characters", "control-character"
+            )
+        )
+    return ("" if problems else text), problems[:_EXAMPLES]
+
+
 def check_package(data_dir: Path, names: Iterable[str] | None = None) -> PackageReport:
     """Check every table (or the named ones), the keys between them and every quote."""
     tables, problems = load_package(data_dir)
@@ -1130,14 +1342,16 @@ def check_package(data_dir: Path, names: Iterable[str] | None = None) -> Package
         report.tables[name] = parsed
         report.problems += problems
     if names is None:
+        report.problems += check_codebook(data_dir)[1]
         report.problems += _check_foreign_keys(report.tables)
-        quote_problems, report.quotes_checked = _check_quotes(report.tables, data_dir)
+        quote_problems, report.quotes_checked, scattered = _check_quotes(report.tables, data_dir)
         report.problems += quote_problems
         # Imported here because ``_meaning`` builds its problems from this module's ``Problem``.
         from ._meaning import check_meaning
 
         meaning_errors, report.warnings = check_meaning(report.frames(), report.tables)
         report.problems += meaning_errors
+        report.warnings += scattered
     return report
 
 
@@ -1175,18 +1389,40 @@ def _check_foreign_keys(tables: dict[str, ParsedTable]) -> list[Problem]:
     return problems
 
 
-def _check_quotes(tables: dict[str, ParsedTable], data_dir: Path) -> tuple[list[Problem], int]:
+def _check_quotes(
+    tables: dict[str, ParsedTable], data_dir: Path
+) -> tuple[list[Problem], int, list[Problem]]:
+    """Problems with quotes, how many were checked, and the warnings (known scattered quotes)."""
     sources = tables.get("sources")
     if sources is None:
-        return [], 0
+        return [], 0, []
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     texts: dict[str, str] = {}
     for row, line in zip(sources.rows, sources.lines, strict=True):
         if row.get("source_id") is None or row.get("file") is None:
             continue
         try:
             raw = read_inside(data_dir, row["file"])
+            if len(raw) > MAX_SOURCE_BYTES:
+                problems.append(_too_large(row["file"], len(raw), MAX_SOURCE_BYTES))
+                continue
             texts[row["source_id"]] = provenance.normalise(raw.decode("utf-8"))
+            pinned, actual = row.get("sha256"), provenance.digest(raw)
+            if pinned is not None and pinned != actual:
+                # A changed text may no longer say what the rows quote from it: every quote of
+                # it is checked again, and the new digest recorded, before it validates.
+                problems.append(
+                    Problem(
+                        sources.table.path,
+                        line,
+                        "sha256",
+                        actual,
+                        f"the digest pinned for {row['file']} ({pinned[:12]}…): the text has "
+                        "changed; check its rows' quotes against it, then pin its new digest",
+                        "source-changed",
+                    )
+                )
         except PathRefused as refused:
             # The message names the path the data gave, never anything read from it.
             problems.append(
@@ -1227,6 +1463,12 @@ def _check_quotes(tables: dict[str, ParsedTable], data_dir: Path) -> tuple[list[
                         f"a quote of at least {provenance.MIN_WORDS} words in each part "
                         "between ellipses (see CODEBOOK.md, Quotes)"
                     )
+                elif kind == "quote-scattered":
+                    expected = (
+                        f"each part of the quote within {provenance.MAX_GAP} characters after "
+                        f"the part before it in source {row['source_id']!r}, so that the "
+                        "quote is one passage (see CODEBOOK.md, Quotes)"
+                    )
                 else:
                     nearest = provenance.nearest_passage(fragment, text, width=_SHOWN)
                     expected = f"a verbatim passage of source {row['source_id']!r}; " + (
@@ -1234,5 +1476,9 @@ def _check_quotes(tables: dict[str, ParsedTable], data_dir: Path) -> tuple[list[
                         if nearest
                         else "no passage there shares a word with it"
                     )
-                problems.append(Problem(parsed.table.path, line, column, fragment, expected, kind))
-    return problems, checked
+                problem = Problem(parsed.table.path, line, column, fragment, expected, kind)
+                if kind == "quote-scattered" and _known_scattered(row["source_id"], quote):
+                    warnings.append(problem)
+                else:
+                    problems.append(problem)
+    return problems, checked, warnings

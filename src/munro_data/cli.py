@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from . import validate
+from ._validate import problem_lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,13 +36,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if not report.ok:
         print(f"{len(report.problems)} problem(s) in {report.data_dir}:", file=sys.stderr)
-        for problem in report.problems:
-            print(f"  - {problem}", file=sys.stderr)
+        print("\n".join(problem_lines(report.problems)), file=sys.stderr)
     if report.warnings:
         # Gaps that can be meant: printed after the problems, they never change the exit status.
         print(f"{len(report.warnings)} warning(s), not failing:", file=sys.stderr)
-        for warning in report.warnings:
-            print(f"  - {warning}", file=sys.stderr)
+        print("\n".join(problem_lines(report.warnings)), file=sys.stderr)
     if not report.ok:
         return 1
     rows = sum(len(t.rows) for t in report.tables.values())

@@ -3,8 +3,9 @@
 Every string that comes from the data folder reaches a page through one of these functions,
 chosen by where it goes: Markdown prose (:func:`md`), HTML text or attributes (:func:`html`),
 plotly labels and hover text (:func:`plot`), element ids (:func:`slug`), the text of a search
-index entry that Quarto's search shows as HTML (:func:`search_text`), and a whole Markdown file
-of the data folder shown as Markdown (:func:`md_document`, for CODEBOOK.md).
+index entry that Quarto's search shows as HTML (:func:`search_text`), and Markdown of the data folder
+(CODEBOOK.md) as finished, sanitised HTML (:func:`markdown_to_safe_html`), which no renderer
+reads as Markdown.
 
 >>> md("<script>alert(1)</script> *x*")
 '&lt;script&gt;alert(1)&lt;/script&gt; \\\\*x\\\\*'
@@ -52,67 +53,141 @@ def _escape_line_start(match: re.Match) -> str:
     return f"{indent}\\{marker}{rest}"
 
 
-# Inline code spans and fenced code blocks: shown as typed by every Markdown reader, so left as
-# they are (a backslash in them would show).
-_CODE = re.compile(r"(?ms)^(?P<fence>```|~~~).*?^(?P=fence)[ \t]*$|(?P<ticks>`+).+?(?P=ticks)")
-_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(([^)\n]*)\)")
-_REFERENCE = re.compile(r"^( {0,3})\[([^\]\n]+)\]:[ \t]*(\S+)", re.MULTILINE)
-# Raw HTML (<), Pandoc's attributes, spans and shortcodes ({ }), and TeX math ($).
-_DOCUMENT_SPECIAL = re.compile(r"([<{}$])")
-_SAFE_SCHEMES = ("http", "https", "mailto")
+# Markdown from the data folder: parsed by a CommonMark parser, then sanitised by an allow-list.
+# What may remain: these tags, these attributes, these URL schemes (and links within the site).
+SAFE_TAGS = frozenset(
+    "a abbr b blockquote br code del dd dl dt em h1 h2 h3 h4 h5 h6 hr i img kbd li ol p pre q s"
+    " small strong sub sup table tbody td tfoot th thead tr ul".split()
+)
+SAFE_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"style"},
+    "td": {"style"},
+    "ol": {"start"},
+}
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# The one style a table cell may keep: its alignment, as the parser writes it.
+_ALIGN = re.compile(r"text-align:(left|right|center)")
 
 
-def _safe_target(target: str, image: bool) -> bool:
-    """Whether a Markdown link (or image) target is one a page may hold.
+_RENDERER_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "`{}$"})
 
-    Links may go to the web, to mail or within the site; images may come from the site only,
-    never from another host. The target is read as a browser would: entities and backslash
-    escapes decoded, blanks and control characters (which browsers drop) removed.
+
+def _markdown_parser():
+    from markdown_it import MarkdownIt
+
+    # Raw HTML off: a tag in the text is shown as typed; the sanitiser below is a second wall.
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.enable("table").enable("strikethrough")
+    default_image = parser.renderer.rules.get("image")
+
+    def image(renderer, tokens, idx, options, env):
+        # An image from the site is shown; one from another host (or any scheme) is a link.
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        if _site_relative(src):
+            return default_image(tokens, idx, options, env)
+        alt = _html.escape(token.content or src, quote=False)
+        return f'<a href="{_html.escape(src)}">{alt}</a>'
+
+    parser.add_render_rule("image", image)
+    return parser
+
+
+def _site_relative(url: str) -> bool:
+    """Whether a URL stays on the site: no scheme, no host (read as a browser would)."""
+    bare = re.sub(r"[\x00-\x20\x7f]+", "", _html.unescape(url)).replace("\\", "/").lower()
+    return not bare.startswith("//") and re.match(r"[a-z][a-z0-9+.-]*:", bare) is None
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    if name in ("href", "src") and ":" in re.split(r"[/?#]", value, maxsplit=1)[0]:
+        # A colon before the first slash: a scheme the sanitiser passed, or a path a reader
+        # could take for one ("java%09script:"); only the allowed schemes keep theirs.
+        scheme = value.split(":", 1)[0].lower()
+        return value if scheme in SAFE_SCHEMES and tag != "img" else None
+    if name == "style":
+        return value if _ALIGN.fullmatch(value.replace(" ", "").rstrip(";")) else None
+    if tag == "img" and name == "src" and not _site_relative(value):
+        return None
+    return value
+
+
+def sanitise_html(markup: str) -> str:
+    """HTML reduced to :data:`SAFE_TAGS`, :data:`SAFE_ATTRIBUTES` and :data:`SAFE_SCHEMES`.
+
+    >>> sanitise_html('<p onclick="x()">a<script>b()</script><a href="javascript:c()">d</a></p>')
+    '<p>a<a>d</a></p>'
     """
-    words = target.strip().split()
-    url = _html.unescape(words[0] if words else "").strip("<>")
-    url = re.sub(r"[\x00-\x20\x7f]+", "", re.sub(r"\\(.)", r"\1", url)).lower()
-    scheme = re.match(r"([a-z][a-z0-9+.-]*):", url)
-    if image:
-        return scheme is None and not url.startswith("//")
-    return scheme is None or scheme.group(1) in _SAFE_SCHEMES
+    import nh3
+
+    clean = nh3.clean(
+        markup,
+        tags=set(SAFE_TAGS),
+        attributes={tag: set(names) for tag, names in SAFE_ATTRIBUTES.items()},
+        url_schemes=set(SAFE_SCHEMES),
+        attribute_filter=_attribute,
+        link_rel=None,
+        strip_comments=True,
+    )
+    # Characters Pandoc or Quarto might read even in raw HTML (a fence's backticks, a
+    # shortcode's braces, TeX's dollar) become entities, which a browser shows as the same text.
+    return clean.translate(_RENDERER_INERT)
 
 
-def md_document(text: object) -> str:
-    """A Markdown file of the data folder, shown as Markdown with raw HTML disabled.
+def markdown_to_safe_html(text: object) -> str:
+    """Markdown from the data folder as finished, sanitised HTML.
 
-    Its own Markdown (headings, lists, tables, emphasis, links to the web) stays; raw HTML,
-    Pandoc's attributes and shortcodes and TeX math are shown as typed; a link to anything but
-    the web, mail or the site, and an image from another host, are shown as text.
+    The text is parsed as CommonMark (with tables) with raw HTML shown as typed, then every tag,
+    attribute and URL not on the allow-list is removed. Links may go to the web, to mail or
+    within the site; an image from another host becomes a link to it. No renderer reads the
+    result as Markdown, so Pandoc's raw blocks and Quarto's shortcodes in it are plain text.
 
-    >>> md_document("**a** <b onclick=x>b</b> [c](https://example.org) [d](javascript:e())")
-    '**a** \\\\<b onclick=x>b\\\\</b> [c](https://example.org) \\\\[d\\\\](javascript:e())'
-    >>> md_document("`<kbd>` and {{< include x >}}")
-    '`<kbd>` and \\\\{\\\\{\\\\< include x >\\\\}\\\\}'
+    >>> markdown_to_safe_html("**a** <b onclick=x>b</b> [d](javascript:e())")
+    '<p><strong>a</strong> &lt;b onclick=x&gt;b&lt;/b&gt; [d](javascript:e())</p>\\n'
+    >>> markdown_to_safe_html("![x](//elsewhere.example/i.png) {{< env HOME >}}")
+    '<p><a href="//elsewhere.example/i.png">x</a> {{&lt; env HOME &gt;}}</p>\\n'
     """
+    return sanitise_html(_markdown_parser().render(str(text)))
 
-    def link(match: re.Match) -> str:
-        bang, label, target = match.groups()
-        if _safe_target(target, image=bool(bang)):
-            return match.group(0)
-        return ("\\!" if bang else "") + f"\\[{label}\\]({target})"
 
-    def reference(match: re.Match) -> str:
-        indent, label, target = match.groups()
-        if _safe_target(target, image=False):
-            return match.group(0)
-        return f"{indent}\\[{label}\\]: {target}"
+def markdown_sections(text: object) -> list[tuple[int, str, str]]:
+    """Markdown from the data folder cut at its headings: ``(level, heading, html)`` each.
 
-    def plain(part: str) -> str:
-        part = _REFERENCE.sub(reference, _LINK.sub(link, part))
-        return _DOCUMENT_SPECIAL.sub(r"\\\1", part)
+    The heading is plain text (its level 0 and text "" for anything before the first heading);
+    the HTML of what follows it, up to the next heading, is made as :func:`markdown_to_safe_html`
+    makes it. A page shows each heading as a heading of its own, so that the page's list of
+    contents holds it, and each body as HTML.
 
-    text = str(text)
-    out, at = [], 0
-    for code in _CODE.finditer(text):
-        out += [plain(text[at : code.start()]), code.group(0)]
-        at = code.end()
-    return "".join([*out, plain(text[at:])])
+    >>> markdown_sections("intro\\n\\n## A `b`\\n\\ntext")
+    [(0, '', '<p>intro</p>\\n'), (2, 'A b', '<p>text</p>\\n')]
+    """
+    parser = _markdown_parser()
+    env: dict = {}
+    tokens = parser.parse(str(text), env)
+    sections: list[tuple[int, str, str]] = []
+    level, heading, start = 0, "", 0
+    index = 0
+
+    def close(end: int) -> None:
+        body = sanitise_html(parser.renderer.render(tokens[start:end], parser.options, env))
+        if level or body.strip():
+            sections.append((level, heading, body))
+
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open":
+            close(index)
+            inline = tokens[index + 1]
+            level = int(token.tag[1])
+            heading = " ".join("".join(c.content for c in inline.children or []).split())
+            index += 3
+            start = index
+            continue
+        index += 1
+    close(len(tokens))
+    return sections
 
 
 def html(text: object) -> str:

@@ -8,9 +8,9 @@ from great_tables import GT
 
 from .. import codebook as read_codebook
 from .. import list_tables
-from ..escape import md, md_document
+from ..escape import markdown_sections, md
 from ._context import Context
-from ._parts import Prose, gt_table, number_word, plural
+from ._parts import Html, Prose, gt_table, number_word, plural
 from .sources import page_name
 
 
@@ -24,18 +24,26 @@ def intro(ctx: Context) -> Prose:
     )
 
 
-def codebook(ctx: Context) -> Prose:
+def codebook(ctx: Context) -> list[Prose | Html]:
     """The codebook, its own first heading replaced by this section's.
 
-    The codebook is Markdown the data folder holds; it is shown as Markdown with raw HTML
-    disabled (see :func:`munro_data.escape.md_document`).
+    The codebook is Markdown the data folder holds: it is parsed and sanitised into finished
+    HTML (see :func:`munro_data.escape.markdown_sections`), so no renderer reads its text as
+    Markdown. Only its headings, as escaped text, are Markdown, a level below this section's,
+    so that the page's list of contents holds them.
     """
     text = read_codebook(ctx.data_dir)
     if not text:
-        return Prose("This data folder has no CODEBOOK.md.")
-    body = text.split("\n", 1)[1] if text.startswith("#") else text
-    body = md_document(body).replace("\n## ", "\n### ")
-    return Prose(body)
+        return [Prose("This data folder has no CODEBOOK.md.")]
+    sections = markdown_sections(text)
+    out: list[Prose | Html] = []
+    for index, (level, heading, body) in enumerate(sections):
+        if level and not (index == 0 and level == 1):
+            out.append(Prose(f"{'#' * min(level + 1, 6)} {md(heading)}"))
+        if body.strip():
+            # The sanitiser leaves tables bare; the site's own class styles them as the others.
+            out.append(Html(body.replace("<table>", '<table class="table">')))
+    return out
 
 
 def reporters_table(ctx: Context) -> pd.DataFrame:

@@ -137,11 +137,15 @@ def status_chart(ctx: Context) -> Chart | None:
             name=label,
             marker_color=_palette.fill(_palette.STATUS, code),
             marker_line={"color": _palette.BAR_LINE, "width": 0.5},
-            customdata=[", ".join(map(str, v)) if isinstance(v, list) else "" for v in by_theme],
+            # The status label goes in as data, never into the template, where plotly would read
+            # "%{...}" in a label as its own syntax.
+            customdata=[
+                [label, ", ".join(map(str, v)) if isinstance(v, list) else ""] for v in by_theme
+            ],
             # The theme in the label itself: plotly puts an <extra> box beside the label, which
             # on a phone falls off the screen's edge.
-            hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x}} (recommendations %{{customdata}})"
-            "<extra></extra>",
+            hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x} (recommendations"
+            " %{customdata[1]})<extra></extra>",
         )
     fig.update_layout(
         barmode="stack",

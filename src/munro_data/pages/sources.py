@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from functools import lru_cache
 
 import nh3
@@ -23,7 +22,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..escape import md, slug
-from ..provenance import _TRANSLATION, fragments, normalise
+from ..provenance import fold_with_origin, fragments, locate, normalise
 from ._context import Context
 from ._parts import Html, render
 
@@ -43,8 +42,12 @@ QUOTING_TABLES = (
 
 
 def passage_id(quote: str) -> str:
-    """The anchor of a quoted passage: the same quote always gets the same id."""
-    return "q-" + hashlib.sha256(normalise(quote).encode()).hexdigest()[:10]
+    """The anchor of a quoted passage: the same quote always gets the same id.
+
+    Made without case, as it always was, so that links to a passage made before quotes were
+    matched with their case still arrive.
+    """
+    return "q-" + hashlib.sha256(normalise(quote).lower().encode()).hexdigest()[:10]
 
 
 def page_name(source_id: str) -> str:
@@ -69,33 +72,31 @@ def quote_with_link(ctx: Context, source_id: str, quote: str, actor_id: str | No
 @lru_cache(maxsize=8)
 def _normalised_with_origin(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, where it came from in ``text``."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, c in enumerate(text):
-        for folded in unicodedata.normalize("NFKC", c).translate(_TRANSLATION).lower():
-            if folded.isspace():
-                if not chars or chars[-1] == " ":
-                    continue
-                folded = " "
-            chars.append(folded)
-            origin.append(i)
-    while chars and chars[-1] == " ":
-        chars.pop()
-        origin.pop()
-    return "".join(chars), origin
+    return fold_with_origin(text)
 
 
 def passages(quote: str, text: str) -> list[tuple[int, int]]:
-    """Where each part of ``quote`` (between ellipses) stands in ``text``, in order."""
+    """Where each part of ``quote`` (between ellipses) stands in ``text``, in order.
+
+    The parts are found as the validator finds them (on word boundaries, within one passage);
+    a quote it would not find has no passages.
+    """
     folded, origin = _normalised_with_origin(text)
+    spans = locate(fragments(quote), folded)
+    if isinstance(spans, tuple):
+        # A scattered quote (a warning for now) is still shown where its parts are, in order.
+        spans = _in_order(fragments(quote), folded)
+    return [(origin[at], origin[end - 1] + 1) for at, end in spans]
+
+
+def _in_order(parts: list[str], folded: str) -> list[tuple[int, int]]:
     spans, start = [], 0
-    for part in fragments(quote):
+    for part in parts:
         at = folded.find(part, start)
         if at < 0:
             return []
-        end = at + len(part)
-        spans.append((origin[at], origin[end - 1] + 1))
-        start = end
+        spans.append((at, at + len(part)))
+        start = at + len(part)
     return spans
 
 

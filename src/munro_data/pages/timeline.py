@@ -237,8 +237,10 @@ def view_as_of(ctx: Context) -> Chart:
                 marker_line={"color": _palette.BAR_LINE, "width": 0.5},
                 visible=column == report_columns[-1],
                 legendgroup=code,
-                # The theme in the label itself: the <extra> box beside it fell off a phone.
-                hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x}}<extra></extra>",
+                # The label as data, never template syntax; the theme in the label itself: the
+                # <extra> box beside it fell off a phone.
+                customdata=[[label]] * len(counts),
+                hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x}<extra></extra>",
             )
     buttons = [
         {

@@ -11,7 +11,7 @@ from .. import DataValidationError
 from .._package import resolve_data_dir
 from ._assets import install, prepare, strip_cdn
 from ._config import PROJECT_DIR
-from .build import build
+from .build import BuildStopped, build
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except DataValidationError as error:
         print(f"The site was not built: {error}", file=sys.stderr)
         return 1
+    except BuildStopped as error:
+        print(f"The site was not built: {error}", file=sys.stderr)
+        return 130
     except Exception as error:  # noqa: BLE001 - a failed notebook is reported, not a traceback.
         print(f"The site was not built: {error.__class__.__name__}: {error}", file=sys.stderr)
         return 1

@@ -174,24 +174,27 @@ def prepare(
     if downloads.exists():
         shutil.rmtree(downloads)
     downloads.mkdir()
-    for relative, content in files.items():
-        (downloads / Path(relative).name).write_bytes(content)
+    for name, content in files.items():
+        (downloads / name).write_bytes(content)
     write_workbook(report.frames() if report else load_all(data_dir), downloads / WORKBOOK)
     stamp.write_text(digest)
 
 
 def _download_files(data_dir: Path) -> dict[str, bytes]:
-    """The files offered for download, by their path in the data folder, read from inside it.
+    """The files offered for download, by their name in downloads/, read from inside the folder.
 
-    Only files inside the data folder are read (see ``_package.resolve_inside``): a descriptor
-    ``path`` that leads elsewhere must never publish that file.
+    A table is offered as ``<its resource name>.csv``, whatever its path: resource names are
+    unique, so two tables can never take one name (resources at ``a/themes.csv`` and
+    ``themes.csv`` once replaced one download with the other), and the page's links, made from
+    the names, always lead to their own table. Only files inside the data folder are read (see
+    ``_package.resolve_inside``): a descriptor ``path`` that leads elsewhere must never publish
+    that file.
     """
     tables, problems = load_package(data_dir)
     if problems:
         raise ValueError(f"{data_dir}: {problems[0]}")
-    files = {}
-    for relative in [t.path for t in tables.values()] + [DESCRIPTOR]:
-        files[relative] = read_inside(data_dir, relative)
+    files = {f"{name}.csv": read_inside(data_dir, t.path) for name, t in tables.items()}
+    files[DESCRIPTOR] = read_inside(data_dir, DESCRIPTOR)
     for extra in ("CODEBOOK.md", "README.md"):
         try:
             files[extra] = read_inside(data_dir, extra)
@@ -208,6 +211,28 @@ def _data_digest(data_dir: Path, files: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
+def sheet_names(names: list[str]) -> list[str]:
+    """A unique Excel sheet name for each table: at most 31 characters, unique without case.
+
+    Two names alike in their first 31 characters once wrote into one sheet; the later ones get
+    a number instead of their last characters.
+
+    >>> sheet_names(["a" * 40 + "x", "a" * 40 + "y", "b"])
+    ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaa~2', 'b']
+    """
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        sheet, n = name[:31], 1
+        while sheet.lower() in taken:
+            n += 1
+            suffix = f"~{n}"
+            sheet = name[: 31 - len(suffix)] + suffix
+        taken.add(sheet.lower())
+        out.append(sheet)
+    return out
+
+
 def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
     """One sheet per table; text is always text, never a formula.
 
@@ -217,13 +242,13 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
     "quote prefix", so Excel keeps them as text when the cell is edited.
     """
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in frames.items():
+        for frame, sheet in zip(frames.values(), sheet_names(list(frames)), strict=True):
             out = frame.copy()
             for column in out.columns:
                 if pd.api.types.is_datetime64_any_dtype(out[column]):
                     out[column] = out[column].dt.date  # Dates, not midnight timestamps.
-            out.to_excel(writer, sheet_name=name[:31], index=False)
-            for row in writer.sheets[name[:31]].iter_rows():
+            out.to_excel(writer, sheet_name=sheet, index=False)
+            for row in writer.sheets[sheet].iter_rows():
                 for cell in row:
                     if cell.data_type == "f" or (
                         isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)

@@ -16,6 +16,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from .. import escape
+from .._package import read_descriptor_text
 
 START, END = "<!-- munro:cite -->", "<!-- /munro:cite -->"
 _BLOCK = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
@@ -34,7 +35,8 @@ _SCRIPT = (
 
 def read_package(data_dir: Path) -> dict:
     """The descriptor's fields a citation uses (missing ones are left out of the citation)."""
-    package = json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8"))
+    # The validator's own reader: a byte-order mark it accepts is accepted here too.
+    package = json.loads(read_descriptor_text(Path(data_dir))[0])
     return {key: str(package.get(key) or "") for key in ("title", "version", "lastModified")}
 
 

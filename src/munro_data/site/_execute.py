@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -271,7 +272,17 @@ def execute(path: Path, data_dir: Path, timeout: int = 600) -> nbformat.Notebook
                 resources={"metadata": {"path": str(path.parent)}},
             )
             try:
-                client.execute()
+                # The kernel's own stderr is not the reader's: a kernel shut down mid-reply (a
+                # stopped build) prints a traceback there. A notebook's errors come back as the
+                # cells' outputs, which nbclient raises.
+                client.execute(stderr=subprocess.DEVNULL)
+            except Exception:
+                # nbclient catches SIGINT and SIGTERM while a notebook runs: it shuts the kernel
+                # down (noting it in this attribute) and then fails with an error of its own.
+                # The build was asked to stop: say so, rather than report a broken notebook.
+                if getattr(client, "_async_cleanup_kernel_future", None) is not None:
+                    raise KeyboardInterrupt from None
+                raise
             finally:
                 if kernel.has_kernel:  # we made the manager, so the kernel is ours to stop
                     kernel.shutdown_kernel(now=True)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import signal
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import DataValidationError, PackageReport, validate
@@ -21,6 +25,42 @@ from ._quarto import render as render_with_quarto
 from ._render import render_pages, write_static
 
 
+class BuildStopped(RuntimeError):
+    """The build was stopped (Ctrl-C or SIGTERM) and undone: the site already there is kept."""
+
+
+@contextmanager
+def _stoppable() -> Iterator[None]:
+    """SIGTERM stops the build as Ctrl-C does: an exception in the main thread, so that the
+    transaction puts back what it rewrote, the notebook kernels are shut down, and the process
+    ends within seconds (the notebook runner would otherwise go on, or end in a traceback)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    stopped: list[int] = []
+
+    def stop(signum, frame):
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    except BaseException as error:
+        # The notebook runner may turn the interruption into an error of its own while it
+        # shuts its kernel down; a stop asked for is reported as such either way.
+        if stopped or isinstance(error, KeyboardInterrupt):
+            raise BuildStopped(
+                "stopped (Ctrl-C or SIGTERM); nothing was changed and the site already there "
+                "is kept"
+            ) from None
+        raise
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def build(
     output: Path | None = None,
     data_dir: Path | None = None,
@@ -34,7 +74,13 @@ def build(
     """Build the website into ``output`` (default ``_site/``); a failed build changes nothing.
 
     One build at a time per project; see ``_transaction`` for what a killed build leaves.
+    Ctrl-C or SIGTERM stops it within seconds with :class:`BuildStopped`, the old site kept.
     """
+    with _stoppable():
+        return _build(output, data_dir, execute, force, use_quarto, project_dir, log)
+
+
+def _build(output, data_dir, execute, force, use_quarto, project_dir, log) -> Path:
     started = time.perf_counter()
     data_dir = resolve_data_dir(data_dir)
     output = Path(output or project_dir / "_site").resolve()
