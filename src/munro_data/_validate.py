@@ -1237,14 +1237,17 @@ class PackageReport:
 
 # Each CSV is parsed once per process for each content of the file under each schema: a build,
 # a page's context and the checks ask for the same tables many times. Read only once parsed.
-_PARSED: dict[tuple[str, str], tuple[ParsedTable, list[Problem]]] = {}
+_PARSED: dict[tuple, tuple[ParsedTable, list[Problem]]] = {}
 _PARSED_KEPT = 256
 
 
 def _parse_once(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem]]:
     """``parse_table``, from memory when the same bytes were parsed under the same schema."""
     try:
-        key = (repr(table), hashlib.sha256(read_inside(data_dir, table.path)).hexdigest())
+        # The stated limits are part of the key: a parse under other limits says other things.
+        limits = (MAX_TABLE_BYTES, MAX_ROWS, MAX_COLUMNS, MAX_CELL_CHARS)
+        content = hashlib.sha256(read_inside(data_dir, table.path)).hexdigest()
+        key = (repr(table), content, limits)
     except PathRefused:
         return parse_table(table, data_dir)  # Said by parse_table, as a problem.
     if key not in _PARSED:

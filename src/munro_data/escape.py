@@ -114,18 +114,27 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-def sanitise_html(markup: str) -> str:
+def sanitise_html(markup: str, *, marks: bool = False) -> str:
     """HTML reduced to :data:`SAFE_TAGS`, :data:`SAFE_ATTRIBUTES` and :data:`SAFE_SCHEMES`.
+
+    With ``marks``, the highlighted passages of a source page (``<mark id>`` and the extra
+    anchors ``<span id>`` beside them) are kept too.
 
     >>> sanitise_html('<p onclick="x()">a<script>b()</script><a href="javascript:c()">d</a></p>')
     '<p>a<a>d</a></p>'
+    >>> sanitise_html('<mark id="p1" class="x">a</mark>', marks=True)
+    '<mark id="p1">a</mark>'
     """
     import nh3
 
+    tags, attributes = set(SAFE_TAGS), {tag: set(names) for tag, names in SAFE_ATTRIBUTES.items()}
+    if marks:
+        tags |= {"mark", "span"}
+        attributes |= {"mark": {"id"}, "span": {"id"}}
     clean = nh3.clean(
         markup,
-        tags=set(SAFE_TAGS),
-        attributes={tag: set(names) for tag, names in SAFE_ATTRIBUTES.items()},
+        tags=tags,
+        attributes=attributes,
         url_schemes=set(SAFE_SCHEMES),
         attribute_filter=_attribute,
         link_rel=None,
@@ -147,9 +156,22 @@ def markdown_to_safe_html(text: object) -> str:
     >>> markdown_to_safe_html("**a** <b onclick=x>b</b> [d](javascript:e())")
     '<p><strong>a</strong> &lt;b onclick=x&gt;b&lt;/b&gt; [d](javascript:e())</p>\\n'
     >>> markdown_to_safe_html("![x](//elsewhere.example/i.png) {{< env HOME >}}")
-    '<p><a href="//elsewhere.example/i.png">x</a> {{&lt; env HOME &gt;}}</p>\\n'
+    '<p><a href="//elsewhere.example/i.png">x</a> &#123;&#123;&lt; env HOME &gt;&#125;&#125;</p>\\n'
     """
     return sanitise_html(_markdown_parser().render(str(text)))
+
+
+def source_document_html(text: str) -> str:
+    r"""A source text's own Markdown as a document: the same parser and sanitiser as
+    :func:`markdown_to_safe_html`, with indented lines read as text (an extracted PDF's layout,
+    not code) and the passage marks a source page adds kept.
+
+    >>> source_document_html("## **Title**\n\n- one <script>x</script>\n- *two*")
+    '<h2><strong>Title</strong></h2>\n<ul>\n<li>one &lt;script&gt;x&lt;/script&gt;</li>\n<li><em>two</em></li>\n</ul>\n'
+    >>> source_document_html("    [x](javascript:alert(1)) ![i](http://example.org/i.png)")
+    '<p>[x](javascript:alert(1)) <a href="http://example.org/i.png">i</a></p>\n'
+    """
+    return sanitise_html(_markdown_parser().disable("code").render(str(text)), marks=True)
 
 
 def markdown_sections(text: object) -> list[tuple[int, str, str]]:

@@ -6,7 +6,7 @@ curly quotes, dashes); :func:`passages` maps what was found back to the characte
 as received, so the page shows the source exactly as kept, with marks around the passages.
 
 >>> text = "First line.\\nWe follow the child’s journey from first\\ncontact to help."
->>> [text[a:b] for a, b in passages("we follow the child's journey from first contact", text)]
+>>> [text[a:b] for a, b in passages("We follow the child's journey from first contact", text)]
 ['We follow the child’s journey from first\\ncontact']
 """
 
@@ -16,12 +16,10 @@ import hashlib
 import re
 from functools import lru_cache
 
-import nh3
 import pandas as pd
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from ..escape import md, slug
+from ..escape import md, slug, source_document_html
 from ..provenance import fold_with_origin, fragments, locate, normalise
 from ._context import Context
 from ._parts import Html, render
@@ -142,30 +140,12 @@ _INERT_TAGS = [
     (re.compile(r"</sup>", re.I), _UNSUP),
     (re.compile(r"<a\s[^<>]*>|</a>", re.I), ""),
 ]
-_ALLOWED_TAGS = {
-    *(f"h{n}" for n in range(1, 7)),
-    *("p br hr strong em ul ol li blockquote code pre a sup sub mark span".split()),
-}
 
 
 def document_html(markdown: str) -> str:
-    r"""A text's own Markdown as safe HTML: raw HTML shown as text, no image, then sanitised.
-
-    This is the one place a source text becomes markup (headings, bold, italics, lists).
-
-    >>> document_html("## **Title**\n\n- one <script>x</script>\n- *two*")
-    '<h2><strong>Title</strong></h2>\n<ul>\n<li>one &lt;script&gt;x&lt;/script&gt;</li>\n<li><em>two</em></li>\n</ul>\n'
-    >>> document_html("[x](javascript:alert(1)) ![i](http://example.org/i.png)")
-    '<p>[x](javascript:alert(1)) !<a href="http://example.org/i.png" rel="noopener noreferrer">i</a></p>\n'
-    """
-    # Indented lines are an extracted PDF's layout, not code; images would load from elsewhere.
-    renderer = MarkdownIt("commonmark", {"html": False}).disable(["code", "image"])
-    return nh3.clean(
-        renderer.render(markdown),
-        tags=_ALLOWED_TAGS,
-        attributes={"a": {"href"}, "mark": {"id"}, "span": {"id"}, "ol": {"start"}},
-        url_schemes={"http", "https", "mailto"},
-    )
+    """A text's own Markdown as safe HTML (headings, bold, italics, lists): the package's one
+    parse-and-sanitise path for data text, :func:`munro_data.escape.source_document_html`."""
+    return source_document_html(markdown)
 
 
 def _rank_headings(html: str) -> str:
