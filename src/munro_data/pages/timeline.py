@@ -292,6 +292,12 @@ def view_as_of(ctx: Context) -> Chart:
                 "height": 330 + 60 * len(themes),
                 "updatemenus[0].x": 1,
                 "updatemenus[0].xanchor": "right",
+                # The reports' names in short lines: at full length the widest pushed the menu
+                # off a phone's screen.
+                **{
+                    f"updatemenus[0].buttons[{i}].label": plot_wrapped(column, 24)
+                    for i, column in enumerate(report_columns)
+                },
             }
         },
         wide={
@@ -300,6 +306,10 @@ def view_as_of(ctx: Context) -> Chart:
                 "height": 360,
                 "updatemenus[0].x": 0,
                 "updatemenus[0].xanchor": "left",
+                **{
+                    f"updatemenus[0].buttons[{i}].label": plot(column)
+                    for i, column in enumerate(report_columns)
+                },
             }
         },
     )
