@@ -1258,22 +1258,6 @@ def _parse_once(table: Table, data_dir: Path) -> tuple[ParsedTable, list[Problem
     return parsed, list(problems)
 
 
-# Quotes of the project's own data whose parts lie further apart than provenance.MAX_GAP: each
-# is a warning until it is re-curated (TODO, issue 24), keyed on the SHA-256 of its source id and
-# exact text, so that only these very quotes pass; any other scattered quote is an error.
-_SCATTERED_KNOWN = frozenset(
-    """8bb061ab5b2d792b d742c2bdfee9a013 12bd1f6523bc6154 fefb593e5045376a d2cc0e9e9e94fa90
-    240733a25a3d0920 38d20531910c88f4 f3b72145a792548a b130cb03438fc11f 51bf2fcbcef0c4b3
-    f8dadd09e2f91df4 c3f6e97c1a77f597 de44ff27994fc25b f98e655799a4b281 2b09d903be439731
-    f8ac71f519818fc6 e3c341a6b1f0a12e 4c02eed54bffd49c 09e544d372202545""".split()
-)
-
-
-def _known_scattered(source_id: str, quote: str) -> bool:
-    digest = hashlib.sha256(f"{source_id}\n{quote}".encode()).hexdigest()[:16]
-    return digest in _SCATTERED_KNOWN
-
-
 CODEBOOK = "CODEBOOK.md"
 # The codebook is read whole into one page; this is far above any real set of coding rules.
 CODEBOOK_MAX_BYTES = 1_000_000
@@ -1347,14 +1331,13 @@ def check_package(data_dir: Path, names: Iterable[str] | None = None) -> Package
     if names is None:
         report.problems += check_codebook(data_dir)[1]
         report.problems += _check_foreign_keys(report.tables)
-        quote_problems, report.quotes_checked, scattered = _check_quotes(report.tables, data_dir)
+        quote_problems, report.quotes_checked = _check_quotes(report.tables, data_dir)
         report.problems += quote_problems
         # Imported here because ``_meaning`` builds its problems from this module's ``Problem``.
         from ._meaning import check_meaning
 
         meaning_errors, report.warnings = check_meaning(report.frames(), report.tables)
         report.problems += meaning_errors
-        report.warnings += scattered
     return report
 
 
@@ -1392,15 +1375,12 @@ def _check_foreign_keys(tables: dict[str, ParsedTable]) -> list[Problem]:
     return problems
 
 
-def _check_quotes(
-    tables: dict[str, ParsedTable], data_dir: Path
-) -> tuple[list[Problem], int, list[Problem]]:
-    """Problems with quotes, how many were checked, and the warnings (known scattered quotes)."""
+def _check_quotes(tables: dict[str, ParsedTable], data_dir: Path) -> tuple[list[Problem], int]:
+    """Problems with quotes, and how many were checked."""
     sources = tables.get("sources")
     if sources is None:
-        return [], 0, []
+        return [], 0
     problems: list[Problem] = []
-    warnings: list[Problem] = []
     texts: dict[str, str] = {}
     for row, line in zip(sources.rows, sources.lines, strict=True):
         if row.get("source_id") is None or row.get("file") is None:
@@ -1479,9 +1459,5 @@ def _check_quotes(
                         if nearest
                         else "no passage there shares a word with it"
                     )
-                problem = Problem(parsed.table.path, line, column, fragment, expected, kind)
-                if kind == "quote-scattered" and _known_scattered(row["source_id"], quote):
-                    warnings.append(problem)
-                else:
-                    problems.append(problem)
-    return problems, checked, warnings
+                problems.append(Problem(parsed.table.path, line, column, fragment, expected, kind))
+    return problems, checked

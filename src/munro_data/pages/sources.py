@@ -82,20 +82,8 @@ def passages(quote: str, text: str) -> list[tuple[int, int]]:
     folded, origin = _normalised_with_origin(text)
     spans = locate(fragments(quote), folded)
     if isinstance(spans, tuple):
-        # A scattered quote (a warning for now) is still shown where its parts are, in order.
-        spans = _in_order(fragments(quote), folded)
+        return []
     return [(origin[at], origin[end - 1] + 1) for at, end in spans]
-
-
-def _in_order(parts: list[str], folded: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for part in parts:
-        at = folded.find(part, start)
-        if at < 0:
-            return []
-        spans.append((at, at + len(part)))
-        start = at + len(part)
-    return spans
 
 
 def quotes_of(ctx: Context, source_id: str) -> list[str]:
