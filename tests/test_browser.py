@@ -18,6 +18,7 @@ import functools
 import http.server
 import os
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -374,6 +375,74 @@ def test_search_finds_the_same_sections_in_both_builds(browser, request, query) 
     assert quarto and plain
     missing = sorted(set(quarto) - set(plain))
     assert missing == [], f"{query!r}: found by Quarto only: {missing}"
+
+
+# Markup that got past the sanitiser: an inline script and an inline event handler.
+INJECTED = '<script>window.__pwned = 1;</script><img src="x" onerror="window.__pwned = 2">'
+# Every refusal the policy makes, recorded before the page's own scripts run.
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", e =>
+  window.__violations.push(e.effectiveDirective));
+"""
+
+
+def _injected_copy(site: Path, target: Path, keep_policy: bool = True) -> Path:
+    """A copy of the site whose chart page holds INJECTED, written after the build (and so
+    after the policy): as if it had come through the sanitiser."""
+    copy = target / site.name
+    shutil.copytree(site, copy)
+    page = copy / "notebooks" / "02-stances.html"
+    html = page.read_text(encoding="utf-8").replace("</main>", INJECTED + "</main>", 1)
+    if not keep_policy:
+        html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    page.write_text(html, encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize(
+    ("renderer", "mode"), [("nbconvert", "file"), ("nbconvert", "http"), ("quarto", "http")]
+)
+def test_a_script_past_the_sanitiser_is_refused(browser, request, tmp_path, renderer, mode) -> None:
+    """The Content-Security-Policy refuses a script the build did not write, from file:// and
+    over HTTP, while the page's own scripts (its charts, its citation) still run."""
+    site = request.getfixturevalue("site" if renderer == "nbconvert" else "quarto_site")
+    results = {}
+    for keep_policy in (True, False):
+        page = _injected_copy(site, tmp_path / str(keep_policy), keep_policy)
+        if mode == "file":
+            url = page.as_uri()
+            results[keep_policy] = _visit_recording(browser, url)
+        else:
+            for base in _serve(page.parent.parent):
+                results[keep_policy] = _visit_recording(browser, base + "notebooks/02-stances.html")
+    pwned, violations, errors, cited = results[True]
+    assert pwned is None, "an injected script ran despite the policy"
+    assert "script-src-elem" in violations and "script-src-attr" in violations, violations
+    assert errors and all("Content Security Policy" in e for e in errors), errors
+    assert cited, "the page's own inline script did not run"
+    # The same page without its policy runs the injection: the test can see one that runs.
+    assert results[False][0] in (1, 2)
+
+
+def _visit_recording(browser, url: str) -> tuple:
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        context.add_init_script(RECORD_VIOLATIONS)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto(url, wait_until="load")
+        for chart in page.query_selector_all(".plotly-graph-div"):
+            chart.scroll_into_view_if_needed()
+            chart.wait_for_selector(".main-svg", state="attached", timeout=15_000)
+        page.wait_for_timeout(200)
+        # The 404 of the injected image is not the policy's doing.
+        errors = [e for e in errors if "404" not in e and "ERR_FILE_NOT_FOUND" not in e]
+        cited = page.eval_on_selector(".cite-url", "e => e.textContent.includes('02-stances')")
+        return page.evaluate("window.__pwned"), page.evaluate("window.__violations"), errors, cited
+    finally:
+        context.close()
 
 
 def test_markup_in_the_data_is_shown_as_text(browser, other_build: Built) -> None:

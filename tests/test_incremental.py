@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import Built, clone_built, copy_project, read_rows, write_rows
+from test_csp import check_site
 
 from munro_data.site._config import PROJECT_DIR, read_config
 from munro_data.site._execute import STAMP_KEY, modules_used, plan
@@ -60,6 +61,8 @@ def test_no_change_build_executes_and_renders_nothing(other_build: Built, tmp_pa
     pages = read_config(built.project, notebook_root=executed_root(built.project, built.data)).pages
     assert len(pages) > len(NOTEBOOKS)
     assert f"render: 0 page(s) rendered, {len(pages)} unchanged" in said
+    # Pages kept from the last site still carry a policy that fits their scripts.
+    check_site(built.site)
 
 
 def test_a_failed_build_leaves_the_site_and_notebooks_as_they_were(

@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 
 from .. import escape
 from .._package import resolve_data_dir
-from . import _cite, _reader
+from . import _cite, _csp, _reader
 from ._assets import prepare, strip_cdn
 from ._config import PROJECT_DIR, front_matter, read_config
 from ._purge import purge_css, site_words
@@ -94,6 +94,8 @@ def render(
         # After the citations, whose classes the stylesheets must keep. With no page rendered,
         # the last site's stylesheets were purged for these very pages.
         purge_site_css(out_dir, project_dir)
+    # Last: the policy's hashes are those of the inline scripts as finally written.
+    _csp.apply(out_dir)
     _write_record(project_dir, out_dir, digests)
     return out_dir
 
@@ -201,6 +203,9 @@ _NAVBAR = re.compile(r'(<nav class="navbar [^"]*"(?![^>]*aria-label)[^>]*)>')
 _PLOTLY_SCRIPT = re.compile(r'<script src="[^"]*plotly[^"]*\.js"[^>]*></script>\s*')
 # The menu button is a button that opens a menu, not a menu (agentic audit: roles).
 _TOGGLER_ROLE = re.compile(r'(<button class="navbar-toggler"[^>]*?) role="menu"')
+# Its inline click handler, which the Content-Security-Policy (_csp) would refuse to run:
+# quarto-after-load.js attaches the same as a listener.
+_TOGGLER_ONCLICK = re.compile(r'(<button class="navbar-toggler"[^>]*?) onclick="[^"]*"')
 # Quarto's scripts in the head, none deferred: the page is not painted until all 400 KB of them
 # are fetched and run. Deferred, they run in the same order once the page is parsed, before
 # DOMContentLoaded, which is when Quarto's own code (and the inline code it adds) starts.
@@ -242,7 +247,7 @@ def clean_site(site_dir: Path, project_dir: Path) -> int:
         html = page.read_text(encoding="utf-8")
         # Two navigation landmarks (the navbar, the table of contents) need different names.
         cleaned = _NAVBAR.sub(r'\1 aria-label="Site">', html)
-        cleaned = _TOGGLER_ROLE.sub(r"\1", cleaned)
+        cleaned = _TOGGLER_ONCLICK.sub(r"\1", _TOGGLER_ROLE.sub(r"\1", cleaned))
         # Quarto's own marker on its stylesheet link, left in the page: no HTML attribute, and
         # nothing reads it (the file name already carries the stylesheet's hash).
         cleaned = cleaned.replace(' append-hash="true"', "")
@@ -374,6 +379,7 @@ def hook(argv: list[str]) -> int:
         add_citations(site, Path.cwd(), resolve_data_dir())
         _reader.apply(site, read_config(Path.cwd()).pages, resolve_data_dir(), Path.cwd())
         purge_site_css(site, Path.cwd())
+        _csp.apply(site)
         return 0
     print("usage: _quarto/hook.py pre-render|post-render", file=sys.stderr)
     return 2

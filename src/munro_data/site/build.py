@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import DataValidationError, PackageReport, validate
 from .._package import resolve_data_dir
-from . import _cite, _reader
+from . import _cite, _csp, _reader
 from . import _recpages as recpages
 from . import _transaction as transaction
 from ._assets import prepare
@@ -184,6 +184,8 @@ def _make(
             shutil.copytree(
                 root / resource, staging / resource, ignore=shutil.ignore_patterns(".*")
             )
+    # Last: the policy's hashes are those of the inline scripts as finally written.
+    _csp.apply(staging)
     transaction.fault("rendered")
     return staging
 

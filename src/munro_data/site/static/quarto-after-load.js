@@ -7,10 +7,18 @@
 // The search box is also named (Quarto's has no accessible name on a screen narrower than
 // 992 px, where it is a button, and its combobox names itself after a label that is not
 // there: axe's button-name and aria-input-field-name), now and whenever it is redrawn.
+// The navbar's menu button freezes the hiding header while the menu is open, as Quarto's inline
+// onclick did (the post-render removes it: the Content-Security-Policy runs no inline handler).
 (function () {
   "use strict";
   const me = document.currentScript;
   const sources = (me && me.dataset.src ? me.dataset.src : "").split(" ").filter(Boolean);
+
+  document.querySelectorAll(".navbar-toggler").forEach(function (toggler) {
+    toggler.addEventListener("click", function () {
+      if (window.quartoToggleHeadroom) window.quartoToggleHeadroom();
+    });
+  });
 
   const box = document.getElementById("quarto-search");
   if (box) {

@@ -16,6 +16,11 @@
   const form = document.querySelector(".site-search");
   const input = document.getElementById("search-input");
   if (!form || !input) return;
+  // Results appear as one types; Enter does not reload the page. (A listener, not an onsubmit
+  // attribute: the Content-Security-Policy runs no inline handler.)
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+  });
   const results = form.querySelector(".search-results");
   const status = form.querySelector(".search-status");
   const root = form.getAttribute("data-root") || "";
