@@ -18,9 +18,11 @@ import functools
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -271,21 +273,27 @@ def execute(path: Path, data_dir: Path, timeout: int = 600) -> nbformat.Notebook
                 record_timing=False,
                 resources={"metadata": {"path": str(path.parent)}},
             )
+            # nbclient takes SIGINT and SIGTERM over while a notebook runs and, when done, leaves
+            # them at the system's defaults: the build's own handlers are put back after it.
+            handlers = _signal_handlers()
             try:
                 # The kernel's own stderr is not the reader's: a kernel shut down mid-reply (a
                 # stopped build) prints a traceback there. A notebook's errors come back as the
                 # cells' outputs, which nbclient raises.
                 client.execute(stderr=subprocess.DEVNULL)
             except Exception:
-                # nbclient catches SIGINT and SIGTERM while a notebook runs: it shuts the kernel
-                # down (noting it in this attribute) and then fails with an error of its own.
-                # The build was asked to stop: say so, rather than report a broken notebook.
-                if getattr(client, "_async_cleanup_kernel_future", None) is not None:
+                # A signal while a notebook runs makes nbclient shut the kernel down (noting it
+                # in this attribute) and then, mostly, fail with an error of its own. The build
+                # was asked to stop: say so, rather than report a broken notebook.
+                if _stop_asked(client):
                     raise KeyboardInterrupt from None
                 raise
             finally:
+                _restore_signal_handlers(handlers)
                 if kernel.has_kernel:  # we made the manager, so the kernel is ours to stop
                     kernel.shutdown_kernel(now=True)
+            if _stop_asked(client):  # The signal came as the notebook ended: stop all the same.
+                raise KeyboardInterrupt
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -295,6 +303,22 @@ def execute(path: Path, data_dir: Path, timeout: int = 600) -> nbformat.Notebook
         read = sorted(set(trace.read_text().split())) if trace.exists() else []
     nb.metadata[STAMP_KEY] = fingerprint(nb, data_dir, read)
     return nb
+
+
+def _stop_asked(client) -> bool:
+    """Whether nbclient was signalled (SIGINT or SIGTERM) while it ran a notebook."""
+    return getattr(client, "_async_cleanup_kernel_future", None) is not None
+
+
+def _signal_handlers() -> dict:
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _restore_signal_handlers(handlers: dict) -> None:
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
 
 
 def run_changed(
