@@ -350,9 +350,10 @@ def _search_entries(html: str, href: str, title: str) -> list[dict]:
     main = soup.find("main")
     # A source's full text is for reading in context, not for search: its words would outrank
     # the sections about them (a search for "eCAF" would open the progress report's page). The
-    # citation block is the same on every page.
+    # citation block is the same on every page. A filter's menu holds the names of its choices
+    # (every status, every actor), not words of its section.
     for junk in main.select(
-        ".anchor-link, .title-block, .source-text, .cite-this, " + ", ".join(_SKIP)
+        ".anchor-link, .title-block, .source-text, .cite-this, select, " + ", ".join(_SKIP)
     ):
         junk.decompose()
     entries = []
