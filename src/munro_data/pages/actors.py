@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import analysis
 from ..escape import md, slug
 from ._context import Context
+from ._counting import outcome_text
 from ._parts import Prose, date_label, join_words, plural
 from .recommendations import page_href
 from .sources import cite_link
@@ -113,7 +113,7 @@ def promises(ctx: Context, actor_id: str) -> Prose | None:
         when = f", *{md(c.due_text)}*" if pd.notna(c.due_text) else ", no date given"
         lines.append(
             f"- [{md(ctx.rec_label(c.rec_id))}]({page_href(c.rec_id)}): {md(c.description)}{when}."
-            f" **{md(analysis.OUTCOME_LABELS.get(c.outcome, str(c.outcome)))}.**"
+            f" **{md(outcome_text(ctx, c._asdict()))}.**"
             f" {_quote(ctx, c.source_id, c.quote, actor_id)}"
         )
     return Prose("\n".join(lines))
