@@ -734,3 +734,41 @@ def test_every_fall_in_status_is_explained_where_it_is_shown(ctx) -> None:
         found = re.search(r"rec-(\d+)\.html#summary", line)
         if found and int(found.group(1)) in falls:
             assert "not a report by" in line or "The same reporter" in line, line
+
+
+def test_a_count_says_kept_and_what_kept_means_while_a_promise_says_how(ctx) -> None:
+    """A count names kept promises "kept" (delivered, or decided where the promise was to
+    decide) and says so where some were decided; one promise's line says which it was."""
+    from munro_data.pages import _counting
+
+    counted = _counting.tally(ctx, _counting.NATIONAL)
+    kept = counted.frame[counted.frame["outcome"].isin(list(_counting.DECIDED))]
+    decided = int((kept["promise"] == "decide").sum())
+    sentence = counted.sentence("counted at the latest report")
+    if decided:
+        noun = "promise" if decided == 1 else "promises"
+        assert sentence.endswith(f"for {decided} {noun} to consider or decide, decided.")
+    else:
+        assert "Kept means" not in sentence
+    for row in ctx.outcomes.to_dict("records"):
+        text = _counting.outcome_text(ctx, row)
+        assert not text.startswith("Kept"), (row["commitment_id"], text)
+        if row["outcome"] in _counting.DECIDED:
+            verb = "Decided" if _counting.promise_kind(row) == "decide" else "Delivered"
+            assert text.startswith(verb), (row["commitment_id"], text)
+    # Without a promise to decide among them, no definition is needed.
+    only_delivered = counted.frame.assign(promise="deliver")
+    plain = _counting.Tally(counted.scope, counted.makers, counted.at, only_delivered)
+    assert "Kept means" not in plain.sentence("counted at the latest report")
+
+
+def test_makers_of_a_count_are_those_of_the_dated_promises(ctx) -> None:
+    """A body whose promises are all undated is not named as a maker of dated promises."""
+    from munro_data.pages import _counting
+
+    for scope in (_counting.NATIONAL, _counting.LOCAL):
+        counted = _counting.tally(ctx, scope)
+        dated_makers = set(counted.frame["actor_id"])
+        for actor in _counting.scope_actors(ctx, scope):
+            named = ctx.actor_name_in_text(actor) in counted.makers
+            assert named == (actor in dated_makers), (scope, actor, counted.makers)

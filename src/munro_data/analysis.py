@@ -268,10 +268,13 @@ def commitment_outcomes(
     return frame
 
 
+# The outcomes as a count, a legend or a column names them. A promise is kept when it is
+# delivered or, where it was a promise to consider or decide, decided (codebook, "Counting
+# commitments"); one promise's own outcome names which (``pages._counting.outcome_text``).
 OUTCOME_LABELS = {
-    "on_time": "Delivered on time",
-    "late": "Delivered late",
-    "delivered_undated": "Delivered (date not stated)",
+    "on_time": "Kept on time",
+    "late": "Kept late",
+    "delivered_undated": "Kept (date not stated)",
     "open_overdue": "Reported open after the due date",
     "not_reported_since": "Not reported on since the due date",
     "open": "Not yet due",

@@ -103,10 +103,13 @@ class Context:
         return names | {POOL: f"Local authorities ({len(self.pooled)}), median"}
 
     def actor_name_in_text(self, actor_id: str) -> str:
-        """An actor's short name as a sentence writes it: "the Government", "Ofsted"."""
+        """An actor's short name as a sentence writes it: "the Government", "Ofsted", "the
+        College of Social Work" (a national body named in words takes "the"; an acronym, a
+        council, a person or a title does not)."""
         kind = self.actors.set_index("actor_id")["kind"].get(actor_id)
         name = self.actor_name[actor_id]
-        return f"the {name}" if kind == "government" else name
+        named_in_words = kind in ("sector_body", "inspectorate") and " " in name
+        return f"the {name}" if kind == "government" or named_in_words else name
 
     @cached_property
     def actor_full_name(self) -> dict[str, str]:

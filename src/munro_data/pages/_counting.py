@@ -79,7 +79,7 @@ class Tally:
         return f"{noun} made by {self.makers}"
 
     def phrase(self) -> str:
-        """ "6 delivered on time, 4 delivered late, ..." (outcomes that occur, in order)."""
+        """ "6 kept on time, 4 kept late, ..." (outcomes that occur, in order)."""
         return counts_phrase(self.counts, analysis.OUTCOME_LABELS)
 
     def sentence(self, when: str, end: str = ".") -> str:
@@ -89,7 +89,17 @@ class Tally:
         """
         if not self.total:
             return f"No {md(self.scope_words)} is in the data{end}"
-        return f"Of the {self.total} {md(self.scope_words)}, {when}: {md(self.phrase())}{end}"
+        counted = f"Of the {self.total} {md(self.scope_words)}, {when}: {md(self.phrase())}{end}"
+        return counted + self.kept_words()
+
+    def kept_words(self) -> str:
+        """What "kept" means, where some promises counted as kept were kept by a decision."""
+        kept = self.frame[self.frame["outcome"].isin(list(DECIDED))]
+        decided = int((kept.apply(promise_kind, axis=1) == "decide").sum()) if len(kept) else 0
+        if not decided:
+            return ""
+        noun = "promise" if decided == 1 else "promises"
+        return f" Kept means delivered or, for {decided} {noun} to consider or decide, decided."
 
 
 def tally(ctx: Context, scope: str = NATIONAL, as_of: pd.Timestamp | None = None) -> Tally:
@@ -97,8 +107,10 @@ def tally(ctx: Context, scope: str = NATIONAL, as_of: pd.Timestamp | None = None
     actors = scope_actors(ctx, scope)
     outcomes = outcomes_at(ctx, as_of)
     mine = outcomes[outcomes["actor_id"].isin(actors)]
-    makers = join_words([ctx.actor_name_in_text(a) for a in actors if a in set(mine["actor_id"])])
     dated = mine[mine["due_date"].notna()].sort_values(["due_date", "commitment_id"])
+    # The makers named are those of the promises counted: a body whose promises are all
+    # undated made none of them.
+    makers = join_words([ctx.actor_name_in_text(a) for a in actors if a in set(dated["actor_id"])])
     at = as_of if as_of is not None else (dated["counted_at"].max() if len(dated) else None)
     return Tally(scope, makers or "no one", at, dated.reset_index(drop=True))
 
@@ -110,7 +122,13 @@ def last_heard(ctx: Context, row) -> str:
     return f"{row['last_report']:%B %Y}, {ctx.status_text(row['last_status']).lower()}"
 
 
-# A promise to consider or decide is kept by a decision: its outcome says "decided", and what.
+# One promise's outcome says how it was kept: a promise to deliver by delivery, a promise to
+# consider or decide by a decision (with what was decided).
+DELIVERED = {
+    "on_time": "Delivered on time",
+    "late": "Delivered late",
+    "delivered_undated": "Delivered (date not stated)",
+}
 DECIDED = {
     "on_time": "Decided on time",
     "late": "Decided late",
@@ -149,6 +167,7 @@ def outcome_text(ctx: Context, row, heard: bool = True) -> str:
     if promise_kind(row) == "decide" and row["outcome"] in DECIDED:
         when, _ = decision(ctx, row)
         return f"{DECIDED[row['outcome']]} ({when})" if when else DECIDED[row["outcome"]]
+    label = DELIVERED.get(str(row["outcome"]), label)
     if (
         heard
         and row["outcome"] in ("not_reported_since", "open_overdue", "open")

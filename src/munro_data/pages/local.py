@@ -10,6 +10,7 @@ from .. import analysis
 from ..escape import html, md, slug
 from . import _palette
 from ._context import Context
+from ._counting import DELIVERED
 from ._parts import Prose, colour_cells, counts_phrase, gt_table, join_words, number_word, plural
 from .sources import quote_with_link
 
@@ -156,7 +157,11 @@ def local_plans(ctx: Context) -> GT | Prose:
         description="Plan", due="When", outcome="What became of it", quote="In its own words"
     )
     table = colour_cells(table, "outcome", frame["outcome"], _palette.OUTCOME)
-    table = table.fmt(lambda code: analysis.OUTCOME_LABELS.get(code, code), columns="outcome")
+    # Councils' plans are promises to deliver: each row says "delivered", as counts say "kept".
+    table = table.fmt(
+        lambda code: DELIVERED.get(code, analysis.OUTCOME_LABELS.get(code, code)),
+        columns="outcome",
+    )
     table = table.fmt_markdown(columns="quote")
     return table.cols_width(
         {"rec_id": "7%", "description": "24%", "due": "15%", "outcome": "14%", "quote": "40%"}

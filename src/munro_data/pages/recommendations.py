@@ -379,7 +379,8 @@ def rec_page_commitments(ctx: Context, rec_id: int) -> Prose:
     if promised.empty:
         lines.append("No dated or undated commitment on this recommendation is in the data.")
     for c in promised.sort_values(["due_date", "commitment_id"]).itertuples():
-        when = f", *{md(c.due_text)}*" if pd.notna(c.due_text) else ", no date promised"
+        # Without words of time the outcome, "No date promised", says it once.
+        when = f", *{md(c.due_text)}*" if pd.notna(c.due_text) else ""
         kind = "Promise to decide" if promise_kind(c._asdict()) == "decide" else "Promise"
         lines.append(
             f"- {kind}, {md(ctx.actor_name_in_text(c.actor_id))}: {md(c.description)}{when}."

@@ -534,7 +534,7 @@ def slippage_summary(ctx: Context) -> Prose:
     late = national.frame[national.frame["outcome"] == "late"]
     if len(late):
         sentences.append(
-            f"Those delivered late came {late['months_late'].min()} to"
+            f"Those kept late came {late['months_late'].min()} to"
             f" {late['months_late'].max()} months after their dates."
         )
     overdue = national.frame[national.frame["outcome"] == "open_overdue"]
