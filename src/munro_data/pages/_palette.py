@@ -1,8 +1,11 @@
 """The colours of the site, defined once, keyed by the codes of the data's scales.
 
-Fills come from ColorBrewer's diverging blue-orange families, readable with the common
-colour-vision deficiencies; every coloured cell also carries its label as text. The text colour
-on each fill is computed for contrast, so a new fill cannot end up with unreadable text.
+Fills come from ColorBrewer's diverging blue-orange and brown families; every coloured cell also
+carries its label as text. Any two fills of one palette stay apart under the common colour-vision
+deficiencies: ``tests/test_palette.py`` simulates protanopia, deuteranopia and tritanopia (the
+Machado, Oliveira and Fernandes 2009 model, full severity, through ``colorspacious``) and fails
+when two fills come closer than :data:`LEAST_DIFFERENCE` in CAM02-UCS. The text colour on each
+fill is computed for contrast, so a new fill cannot end up with unreadable text.
 
 >>> text_on("#08519c"), text_on("#e6e6e6")
 ('#ffffff', '#000000')
@@ -21,12 +24,12 @@ STANCE = {
     "oppose": "#b35806",
 }
 STATUS = {
-    "planned": "#cccccc",
+    "planned": "#b3b3b3",
     "in_progress": "#f4c542",
     "partly_delivered": "#7fbfde",
     "delivered": "#1f78b4",
-    "not_adopted": "#8c510a",
-    "not_decided": "#eeeeee",
+    "not_adopted": "#543005",
+    "not_decided": "#dadada",
     "not_reported": "#ffffff",
 }
 OUTCOME = {
@@ -34,12 +37,15 @@ OUTCOME = {
     "late": "#f4a259",
     "delivered_undated": "#7fbfde",
     "open_overdue": "#b35806",
-    "not_reported_since": "#f6e8c3",
-    "open": "#cccccc",
-    "not_adopted": "#8c510a",
-    "no_report": "#e6e6e6",
+    "not_reported_since": "#fde0a0",
+    "open": "#b3b3b3",
+    "not_adopted": "#543005",
+    "no_report": "#dadada",
     "undated": "#ffffff",
 }
+# The least colour difference (CAM02-UCS, Delta E') between two fills of one palette, as seen
+# with and without each simulated deficiency; about the step between two neighbouring greys.
+LEAST_DIFFERENCE = 10.0
 # A code that an analyst's data brings and this file does not know yet: shown, in grey.
 UNKNOWN = "#f0f0f0"
 BAR = "#4a90c8"

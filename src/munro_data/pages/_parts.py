@@ -23,16 +23,11 @@ import plotly.io as pio
 from great_tables import GT, loc, style
 from markupsafe import Markup
 
-from . import _palette
+from . import _palette, _template
 
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-}
+PLOTLY_CONFIG = _template.CONFIG
 # The least width a table column gets on a phone before the table scrolls in its box.
 PHONE_COLUMN_WIDTH = 110
-FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 
 
 # Markup --------------------------------------------------------------------------------------
@@ -97,7 +92,7 @@ class Chart:
     script: str | None = None
 
     def html(self) -> str:
-        self.figure.update_layout(font_family=FONT, template="plotly_white")
+        self.figure.update_layout(template=_template.NAME)
         chart = pio.to_html(
             self.figure,
             include_plotlyjs=False,

@@ -136,7 +136,6 @@ def status_chart(ctx: Context) -> Chart | None:
             orientation="h",
             name=label,
             marker_color=_palette.fill(_palette.STATUS, code),
-            marker_line={"color": _palette.BAR_LINE, "width": 0.5},
             # The status label goes in as data, never into the template, where plotly would read
             # "%{...}" in a label as its own syntax.
             customdata=[
@@ -150,7 +149,7 @@ def status_chart(ctx: Context) -> Chart | None:
     fig.update_layout(
         barmode="stack",
         height=340,
-        margin={"l": 10, "r": 10, "t": 20, "b": 40},
+        margin={"t": 20},
         xaxis={"title": "Recommendations", "dtick": 1},
         yaxis={
             "automargin": True,
@@ -159,7 +158,7 @@ def status_chart(ctx: Context) -> Chart | None:
             "tickvals": [plot(t) for t in themes],
             "ticktext": [plot(t) for t in themes],
         },
-        legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
+        legend={"y": -0.25},
     )
     # On a phone the themes' names go in short lines (a long name beside the bars would leave
     # them no room, and be cut at the screen's edge) and the legend takes five rows: the chart
@@ -274,37 +273,48 @@ def area_verdicts(ctx: Context, area: str) -> Prose:
     return Prose("\n".join(lines).rstrip())
 
 
-def _shares(figures: pd.DataFrame) -> pd.Series:
-    """Each figure as a share of 100: percentages as they are, counts out of a stated total."""
-    return figures["value"].where(
-        figures["unit"] == "percent", 100 * figures["value"] / figures["denominator"]
+def _wholes(figures: pd.DataFrame) -> pd.Series:
+    """The whole each figure counts a part of ("57 LSCBs"), or missing when none is stated.
+
+    A percentage names no whole the data can compare: 28% of council funding and 80% of one
+    family's costs are shares of different things, and go in the table, not on one axis.
+    """
+    counted = figures["unit"].ne("percent") & figures["denominator"].notna()
+    return pd.Series(
+        [
+            figure_value(d, u) if is_count else None
+            for d, u, is_count in zip(figures["denominator"], figures["unit"], counted, strict=True)
+        ],
+        index=figures.index,
+        dtype="object",
     )
 
 
 def charted_figures(ctx: Context, area: str) -> pd.DataFrame:
+    """The area's counts out of one stated total, when at least two share it: like with like.
+
+    When two totals qualify, the one more figures share is charted (the first in the data on a
+    tie); the others are listed in the table.
+    """
     # In the order of the data file, which follows the source, so related figures stay together.
     here = ctx.figures[ctx.figures["topic"] == area]
-    share = _shares(here)
-    return here[share.notna()].assign(share=share[share.notna()])
+    whole = _wholes(here)
+    sizes = whole.value_counts(sort=False)
+    sizes = sizes[sizes >= 2]
+    if sizes.empty:
+        return here.iloc[0:0].assign(whole=pd.Series(dtype="object"))
+    chosen = sizes.index[list(sizes).index(sizes.max())]
+    return here[whole == chosen].assign(whole=chosen)
 
 
 def listed_figures(ctx: Context, area: str) -> pd.DataFrame:
     here = ctx.figures[ctx.figures["topic"] == area]
-    return here[_shares(here).isna()]
+    return here.drop(index=charted_figures(ctx, area).index)
 
 
-def area_chart(ctx: Context, area: str) -> Chart | None:
-    """The area's figures that are shares of a whole, on one scale of 0 to 100 per cent."""
-    charted = charted_figures(ctx, area)
-    if charted.empty:
-        return None
-    described = [str(d).rstrip(".") for d in charted["description"]]
-    shown_as = [
-        figure_value(v, u, d)
-        for v, u, d in zip(charted["value"], charted["unit"], charted["denominator"], strict=True)
-    ]
-    # Each bar with its description written above it, not beside it: a phone has no room for
-    # long labels to the left. Positions are in pixels, so every row fits its lines.
+def _label_rows(described: list[str]) -> tuple[list[int], list[int], int, list[list[str]]]:
+    """Where each bar and its description go, in pixels from the top: the description above
+    its bar, not beside it, since a phone has no room for long labels to the left."""
     label_lines = [textwrap.wrap(d, 48) for d in described]
     tops, centres, y = [], [], 0
     for lines_of_label in label_lines:
@@ -312,13 +322,29 @@ def area_chart(ctx: Context, area: str) -> Chart | None:
         y += 15 * len(lines_of_label) + 4 + 10
         centres.append(y)
         y += 10 + 12
+    return tops, centres, y, label_lines
+
+
+def area_chart(ctx: Context, area: str) -> Chart | None:
+    """The area's counts out of one stated total, each against that total."""
+    charted = charted_figures(ctx, area)
+    if charted.empty:
+        return None
+    whole = charted["whole"].iloc[0]
+    total = float(charted["denominator"].iloc[0])
+    described = [str(d).rstrip(".") for d in charted["description"]]
+    shown_as = [
+        figure_value(v, u, d)
+        for v, u, d in zip(charted["value"], charted["unit"], charted["denominator"], strict=True)
+    ]
+    tops, centres, y, label_lines = _label_rows(described)
     fig = go.Figure(
         go.Bar(
-            x=charted["share"],
+            x=charted["value"],
             y=centres,
             width=20,
             orientation="h",
-            marker_color=_palette.BAR,
+            marker={"color": _palette.BAR, "line": {"width": 0}},
             text=[plot(v) for v in shown_as],
             textposition="outside",
             cliponaxis=False,
@@ -343,15 +369,15 @@ def area_chart(ctx: Context, area: str) -> Chart | None:
         )
     fig.update_layout(
         height=y + 70,
-        margin={"l": 10, "r": 110, "t": 10, "b": 50},
-        xaxis={"range": [0, 100], "title": "Per cent", "fixedrange": True},
+        margin={"t": 10, "r": 130, "b": 50},
+        xaxis={"range": [0, total], "title": f"Out of {plot(whole)}", "fixedrange": True},
         yaxis={"range": [y, 0], "visible": False, "fixedrange": True},
         showlegend=False,
     )
     return Chart(
         fig,
         f"fig-area-{slug(area)}",
-        f"{area_title(area)}, as shares: "
+        f"{area_title(area)}, counted out of {whole}: "
         + "; ".join(f"{d}: {v}" for d, v in zip(described, shown_as, strict=True))
         + ".",
     )
@@ -374,9 +400,11 @@ def area_table(ctx: Context, area: str) -> GT | None:
             "source": [ctx.cite(s) for s in listed["source_id"]],
         }
     )
+    # "Other" only beside a chart of the area's figures.
+    heading = "Other figures" if len(charted_figures(ctx, area)) else "Figures"
     table = (
         gt_table(frame, f"tbl-figures-{slug(area)}")
-        .cols_label(figure="Other figures", value="Value", source="Source")
+        .cols_label(figure=heading, value="Value", source="Source")
         .cols_align("right", columns="value")
     )
     return table.cols_width({"figure": "62%", "value": "14%", "source": "24%"})

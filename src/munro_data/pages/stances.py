@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -82,19 +84,21 @@ def _score_text(value: float) -> str:
     return "" if pd.isna(value) else f"{int(value):+d}".replace("+0", "0")
 
 
-def heatmap(ctx: Context) -> Chart:
-    """Every actor's stance on every recommendation; hover gives the quote and its source."""
-    cells = coded(ctx).set_index(["rec_id", "actor_id"])
-    shown = columns(ctx)
-    order = ctx.recs_in_theme_order
-    axis = {rec: plot(short(ctx.rec_label(rec))) for rec in order}
-    table = scores(ctx)
+@dataclass(frozen=True)
+class _Cells:
+    """What the heatmap's rows are made of, in whatever order the menu puts them."""
 
-    def hover(rec: int, actor: str) -> list[str]:
-        href = page_href(rec)
-        if (rec, actor) not in cells.index:
+    ctx: Context
+    coded: pd.DataFrame  # indexed by (rec_id, actor_id)
+    scores: pd.DataFrame
+    shown: list[str]
+    axis: dict[int, str]
+
+    def hover(self, rec: int, actor: str) -> list[str]:
+        ctx, href = self.ctx, page_href(rec)
+        if (rec, actor) not in self.coded.index:
             return ["No position recorded", "", "", plot(ctx.rec_label(rec)), href]
-        row = cells.loc[(rec, actor)]
+        row = self.coded.loc[(rec, actor)]
         source = (
             f"{len(ctx.pooled)} councils' own documents"
             if not row["source_id"]
@@ -109,26 +113,23 @@ def heatmap(ctx: Context) -> Chart:
             href,
         ]
 
-    codes = ctx.stances.sort_values("score")["stance"].astype(str).tolist()
-    low, high = min(ctx.stance_score.values()), max(ctx.stance_score.values())
-
-    def rows_in(recs: list[int]) -> dict:
+    def rows_in(self, recs: list[int]) -> dict:
         # The menu reorders the rows by reordering the data itself: plotly colours a cell's
         # text for the cell that held its place before a reorder of the axis alone.
-        z = table.loc[recs].to_numpy(dtype=float, na_value=float("nan"))
+        z = self.scores.loc[recs].to_numpy(dtype=float, na_value=float("nan"))
         return {
             "z": [[None if pd.isna(v) else v for v in row] for row in z],
-            "y": [axis[rec] for rec in recs],
-            "customdata": [[hover(rec, a) for a in shown] for rec in recs],
+            "y": [self.axis[rec] for rec in recs],
+            "customdata": [[self.hover(rec, a) for a in self.shown] for rec in recs],
             "text": [[_score_text(v) for v in row] for row in z],
         }
 
-    def menu_item(label: str, recs: list[int]) -> dict:
-        data = rows_in(recs)
+    def menu_item(self, label: str, recs: list[int]) -> dict:
+        data = self.rows_in(recs)
         ticks = {
             "yaxis.categoryarray": data["y"],
             "yaxis.tickvals": data["y"],
-            "yaxis.ticktext": [_interact.rec_link(rec, axis[rec]) for rec in recs],
+            "yaxis.ticktext": [_interact.rec_link(rec, self.axis[rec]) for rec in recs],
         }
         return {
             "label": label,
@@ -136,28 +137,13 @@ def heatmap(ctx: Context) -> Chart:
             "args": [{key: [value] for key, value in data.items()}, ticks],
         }
 
-    first = rows_in(order)
-    rows = first["y"]
-    fig = go.Figure(
-        go.Heatmap(
-            **first,
-            x=[plot(ctx.actor_name[a]) for a in shown],
-            texttemplate="%{text}",
-            zmin=low - 0.5,
-            zmax=high + 0.5,
-            colorscale=stepped_colourscale(codes, _palette.STANCE),
-            xgap=2,
-            ygap=2,
-            hovertemplate="<b>%{customdata[3]}</b><br>%{x}: %{customdata[0]}<br>%{customdata[1]}"
-            "<br><i>%{customdata[2]}</i><br>" + _interact.LINK_HINT + "<extra></extra>",
-            showscale=False,
-        )
-    )
+
+def _heatmap_layout(fig: go.Figure, cells: _Cells, order: list[int], menu: list[dict]) -> None:
+    rows = [cells.axis[rec] for rec in order]
     fig.update_layout(
         height=130 + 34 * len(rows),
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        margin={"t": 70, "b": 10},
         xaxis={"side": "top", "title": None},
-        hoverlabel={"align": "left"},
         yaxis={
             "autorange": "reversed",
             "categoryorder": "array",
@@ -167,7 +153,7 @@ def heatmap(ctx: Context) -> Chart:
             # rows' values, so they follow the rows when the menu reorders them.
             "tickmode": "array",
             "tickvals": rows,
-            "ticktext": [_interact.rec_link(rec, axis[rec]) for rec in order],
+            "ticktext": [_interact.rec_link(rec, cells.axis[rec]) for rec in order],
         },
         updatemenus=[
             {
@@ -180,10 +166,7 @@ def heatmap(ctx: Context) -> Chart:
                 "yanchor": "bottom",
                 "pad": {"b": 40, "r": 10},
                 "showactive": True,
-                "buttons": [
-                    menu_item("Rows by theme", order),
-                    menu_item("Rows by disagreement", rows_by_disagreement(ctx)),
-                ],
+                "buttons": menu,
             }
         ],
     )
@@ -195,6 +178,40 @@ def heatmap(ctx: Context) -> Chart:
         narrow={"layout": {"margin.t": 125, "updatemenus[0].pad.b": 85}},
         wide={"layout": {"margin.t": 70, "updatemenus[0].pad.b": 40}},
     )
+
+
+def heatmap(ctx: Context) -> Chart:
+    """Every actor's stance on every recommendation; hover gives the quote and its source."""
+    shown = columns(ctx)
+    order = ctx.recs_in_theme_order
+    cells = _Cells(
+        ctx,
+        coded(ctx).set_index(["rec_id", "actor_id"]),
+        scores(ctx),
+        shown,
+        {rec: plot(short(ctx.rec_label(rec))) for rec in order},
+    )
+    codes = ctx.stances.sort_values("score")["stance"].astype(str).tolist()
+    low, high = min(ctx.stance_score.values()), max(ctx.stance_score.values())
+    first = cells.rows_in(order)
+    rows = first["y"]
+    fig = go.Figure(
+        go.Heatmap(
+            **first,
+            x=[plot(ctx.actor_name[a]) for a in shown],
+            texttemplate="%{text}",
+            zmin=low - 0.5,
+            zmax=high + 0.5,
+            colorscale=stepped_colourscale(codes, _palette.STANCE),
+            hovertemplate="<b>%{customdata[3]}</b><br>%{x}: %{customdata[0]}<br>%{customdata[1]}"
+            "<br><i>%{customdata[2]}</i><br>" + _interact.LINK_HINT + "<extra></extra>",
+        )
+    )
+    menu = [
+        cells.menu_item("Rows by theme", order),
+        cells.menu_item("Rows by disagreement", rows_by_disagreement(ctx)),
+    ]
+    _heatmap_layout(fig, cells, order, menu)
     names = ", ".join(ctx.actor_name[a] for a in shown)
     return Chart(
         fig,

@@ -11,7 +11,7 @@ from great_tables import GT
 
 from .. import analysis
 from ..escape import md, plot, plot_wrapped
-from . import _interact, _palette
+from . import _interact, _palette, _promises
 from ._context import Context
 from ._counting import LOCAL, NATIONAL, outcome_text, tally
 from ._parts import (
@@ -108,19 +108,18 @@ def _two_lines(rec: int, label: str, width: int = 21) -> str:
     return "<br>".join(_interact.rec_link(rec, plot(line)) for line in lines)
 
 
-def status_grid(ctx: Context) -> Chart:
-    snap = snapshot_columns(ctx)
-    report_columns = snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
+def _grid_cells(ctx: Context, snap: pd.DataFrame, report_columns: list[str]) -> dict:
+    """Per recommendation (theme order) and report: the status's index, its words at each
+    width, and the hover's fields."""
     codes = status_codes(ctx)
     grid = snap.set_index(["rec_id", "column"])
-    order = ctx.recs_in_theme_order
-    z, text, narrow_text, custom = [], [], [], []
-    for rec in order:
+    cells: dict[str, list] = {"z": [], "text": [], "narrow_text": [], "customdata": []}
+    for rec in ctx.recs_in_theme_order:
         entries = [grid.loc[(rec, column)] for column in report_columns]
-        z.append([codes.index(e["known_status"]) for e in entries])
-        text.append([plot(_cell_text(ctx, e)) for e in entries])
-        narrow_text.append([_short_cell_text(ctx, e) for e in entries])
-        custom.append(
+        cells["z"].append([codes.index(e["known_status"]) for e in entries])
+        cells["text"].append([plot(_cell_text(ctx, e)) for e in entries])
+        cells["narrow_text"].append([_short_cell_text(ctx, e) for e in entries])
+        cells["customdata"].append(
             [
                 [
                     plot_wrapped(e["detail"]),
@@ -132,48 +131,19 @@ def status_grid(ctx: Context) -> Chart:
                 for e in entries
             ]
         )
-    rows = [plot(short(ctx.rec_label(rec))) for rec in order]
-    columns = [plot(c) for c in report_columns]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=columns,
-            y=rows,
-            text=text,
-            customdata=custom,
-            texttemplate="%{text}",
-            textfont={"size": 11},
-            zmin=-0.5,
-            zmax=len(codes) - 0.5,
-            colorscale=stepped_colourscale(codes, _palette.STATUS),
-            showscale=False,
-            xgap=2,
-            ygap=2,
-            hovertemplate="<b>%{customdata[2]}</b><br>%{x}: %{customdata[3]}<br>%{customdata[0]}"
-            "<br><i>%{customdata[1]}</i><br>" + _interact.LINK_HINT + "<extra></extra>",
-        )
-    )
-    wide_rows = [_interact.rec_link(rec, row) for rec, row in zip(order, rows, strict=True)]
-    fig.update_layout(
-        height=110 + 34 * len(order),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"side": "top", "tickmode": "array", "tickvals": columns, "ticktext": columns},
-        yaxis={
-            "autorange": "reversed",
-            "automargin": True,
-            "tickmode": "array",
-            "tickvals": rows,
-            "ticktext": wide_rows,
-        },
-        hoverlabel={"align": "left"},
-    )
-    # On a phone: shorter names, two-line headings and a word or two per cell, so that every
-    # label fits its cell.
+    return cells
+
+
+def _grid_on_a_phone(ctx: Context, fig: go.Figure, snap: pd.DataFrame, cells: dict) -> None:
+    """Shorter names, two-line headings and a word or two per cell, so that every label fits
+    its cell; the wide layout as drawn undoes it."""
+    report_columns = snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
+    order = ctx.recs_in_theme_order
     _interact.ask(
         fig,
         links=True,
         narrow={
-            "data": {"text": [narrow_text], "textfont.size": 10},
+            "data": {"text": [cells["narrow_text"]], "textfont.size": 10},
             "layout": {
                 "xaxis.ticktext": [_short_heading(snap, c, ctx) for c in report_columns],
                 "xaxis.tickangle": 0,
@@ -185,18 +155,59 @@ def status_grid(ctx: Context) -> Chart:
             "traces": [0],
         },
         wide={
-            "data": {"text": [text], "textfont.size": 11},
+            "data": {"text": [cells["text"]], "textfont.size": 11},
             "layout": {
-                "xaxis.ticktext": columns,
+                "xaxis.ticktext": list(fig.layout.xaxis.ticktext),
                 "xaxis.tickangle": "auto",
                 "xaxis.tickfont.size": None,
-                "yaxis.ticktext": wide_rows,
+                "yaxis.ticktext": list(fig.layout.yaxis.ticktext),
                 "yaxis.tickfont.size": None,
                 "margin.t": 50,
             },
             "traces": [0],
         },
     )
+
+
+def status_grid(ctx: Context) -> Chart:
+    snap = snapshot_columns(ctx)
+    report_columns = snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
+    codes = status_codes(ctx)
+    order = ctx.recs_in_theme_order
+    cells = _grid_cells(ctx, snap, report_columns)
+    rows = [plot(short(ctx.rec_label(rec))) for rec in order]
+    columns = [plot(c) for c in report_columns]
+    fig = go.Figure(
+        go.Heatmap(
+            z=cells["z"],
+            x=columns,
+            y=rows,
+            text=cells["text"],
+            customdata=cells["customdata"],
+            texttemplate="%{text}",
+            textfont={"size": 11},
+            zmin=-0.5,
+            zmax=len(codes) - 0.5,
+            colorscale=stepped_colourscale(codes, _palette.STATUS),
+            hovertemplate="<b>%{customdata[2]}</b><br>%{x}: %{customdata[3]}<br>%{customdata[0]}"
+            "<br><i>%{customdata[1]}</i><br>" + _interact.LINK_HINT + "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=110 + 34 * len(order),
+        margin={"t": 50, "b": 10},
+        xaxis={"side": "top", "tickmode": "array", "tickvals": columns, "ticktext": columns},
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "tickmode": "array",
+            "tickvals": rows,
+            "ticktext": [
+                _interact.rec_link(rec, row) for rec, row in zip(order, rows, strict=True)
+            ],
+        },
+    )
+    _grid_on_a_phone(ctx, fig, snap, cells)
     return Chart(
         fig,
         "fig-status-by-report",
@@ -210,13 +221,10 @@ def status_grid(ctx: Context) -> Chart:
     )
 
 
-def view_as_of(ctx: Context) -> Chart:
-    """Counts of recommendations at each status, by theme, with a menu to choose the report."""
-    snap = snapshot_columns(ctx).merge(ctx.recommendations[["rec_id", "theme_id"]], on="rec_id")
-    snap["theme"] = snap["theme_id"].map(ctx.theme_title)
+def _bars_by_report(ctx: Context, fig: go.Figure, snap: pd.DataFrame, themes: list[str]) -> dict:
+    """A stacked bar per status for each report, only the latest's shown; returns each report's
+    traces."""
     report_columns = snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
-    themes = list(ctx.theme_title.values())
-    fig = go.Figure()
     traces: dict[str, list[int]] = {}
     for column in report_columns:
         here = snap[snap["column"] == column]
@@ -234,7 +242,6 @@ def view_as_of(ctx: Context) -> Chart:
                 orientation="h",
                 name=label,
                 marker_color=_palette.fill(_palette.STATUS, code),
-                marker_line={"color": _palette.BAR_LINE, "width": 0.5},
                 visible=column == report_columns[-1],
                 legendgroup=code,
                 # The label as data, never template syntax; the theme in the label itself: the
@@ -242,47 +249,14 @@ def view_as_of(ctx: Context) -> Chart:
                 customdata=[[label]] * len(counts),
                 hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x}<extra></extra>",
             )
-    buttons = [
-        {
-            "label": plot(column),
-            "method": "update",
-            "args": [{"visible": [i in traces[column] for i in range(len(fig.data))]}],
-        }
-        for column in report_columns
-    ]
-    fig.update_layout(
-        barmode="stack",
-        height=360,
-        margin={"l": 10, "r": 10, "t": 50, "b": 40},
-        xaxis={"title": "Recommendations", "dtick": 1},
-        yaxis={
-            "automargin": True,
-            "autorange": "reversed",
-            "tickmode": "array",
-            "tickvals": [plot(t) for t in themes],
-            "ticktext": [plot(t) for t in themes],
-        },
-        legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
-        updatemenus=[
-            {
-                "buttons": buttons,
-                "active": len(report_columns) - 1,
-                # Above the bars' left end, clear of the toolbar at the top right; on a phone,
-                # where there is no toolbar, above their right end (from the left it ran off the
-                # screen).
-                "x": 0,
-                "y": 1,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "pad": {"b": 8},
-                "direction": "down",
-            }
-        ],
-    )
-    # On a phone the themes' names go in short lines (a long name beside the bars would leave
-    # them no room, and be cut at the screen's edge) and the legend takes five rows: the chart
-    # grows to keep the bars' room. Up to a tablet's width: there the names at full length push
-    # the menu under the toolbar, which the narrow layout does without.
+    return traces
+
+
+def _view_on_a_phone(fig: go.Figure, report_columns: list[str], themes: list[str]) -> None:
+    """On a phone the themes' names go in short lines (a long name beside the bars would leave
+    them no room, and be cut at the screen's edge) and the legend takes five rows: the chart
+    grows to keep the bars' room. Up to a tablet's width: there the names at full length push
+    the menu under the toolbar, which the narrow layout does without."""
     _interact.ask(
         fig,
         below=900,
@@ -313,6 +287,54 @@ def view_as_of(ctx: Context) -> Chart:
             }
         },
     )
+
+
+def view_as_of(ctx: Context) -> Chart:
+    """Counts of recommendations at each status, by theme, with a menu to choose the report."""
+    snap = snapshot_columns(ctx).merge(ctx.recommendations[["rec_id", "theme_id"]], on="rec_id")
+    snap["theme"] = snap["theme_id"].map(ctx.theme_title)
+    report_columns = snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
+    themes = list(ctx.theme_title.values())
+    fig = go.Figure()
+    traces = _bars_by_report(ctx, fig, snap, themes)
+    buttons = [
+        {
+            "label": plot(column),
+            "method": "update",
+            "args": [{"visible": [i in traces[column] for i in range(len(fig.data))]}],
+        }
+        for column in report_columns
+    ]
+    fig.update_layout(
+        barmode="stack",
+        height=360,
+        margin={"t": 50},
+        xaxis={"title": "Recommendations", "dtick": 1},
+        yaxis={
+            "automargin": True,
+            "autorange": "reversed",
+            "tickmode": "array",
+            "tickvals": [plot(t) for t in themes],
+            "ticktext": [plot(t) for t in themes],
+        },
+        legend={"y": -0.25},
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "active": len(report_columns) - 1,
+                # Above the bars' left end, clear of the toolbar at the top right; on a phone,
+                # where there is no toolbar, above their right end (from the left it ran off the
+                # screen).
+                "x": 0,
+                "y": 1,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "pad": {"b": 8},
+                "direction": "down",
+            }
+        ],
+    )
+    _view_on_a_phone(fig, report_columns, themes)
     return Chart(
         fig,
         "fig-view-as-of",
@@ -320,10 +342,6 @@ def view_as_of(ctx: Context) -> Chart:
         " (the latest is shown first); the chart above gives every recommendation.",
         script=_interact.behaviour(),
     )
-
-
-def commitment_label(rec_id: int, description: str) -> str:
-    return plot(short(f"{rec_id}. {description}", 40))
 
 
 def dated_commitments(ctx: Context) -> pd.DataFrame:
@@ -334,132 +352,12 @@ def dated_commitments(ctx: Context) -> pd.DataFrame:
 def commitments_chart(ctx: Context) -> Chart:
     """Each dated commitment from the day it was made to its due date, coloured by outcome."""
     dated = dated_commitments(ctx)
-    labels = [commitment_label(c.rec_id, c.description) for c in dated.itertuples()]
-    # Two promises whose shortened labels are the same get their id added, so rows never merge.
-    seen = pd.Series(labels).duplicated(keep=False).tolist()
-    label_of = {
-        c.commitment_id: (f"{label} ({plot(c.commitment_id)})" if dup else label)
-        for c, label, dup in zip(dated.itertuples(), labels, seen, strict=True)
-    }
+    named = _promises.names(dated)
     fig = go.Figure()
-    bars = []
-    for outcome, label in analysis.OUTCOME_LABELS.items():
-        part = dated[dated["outcome"] == outcome]
-        if part.empty:
-            continue
-        # A promise due in the month its source appeared (dated by the month's last day) is
-        # drawn from the start of that month, so that no bar runs backwards.
-        start = part["made_on"].where(
-            part["made_on"] < part["due_date"], part["due_date"] - pd.offsets.MonthBegin(1)
-        )
-        days = (part["due_date"] - start).dt.days.clip(lower=7)
-        fig.add_bar(
-            y=[label_of[c] for c in part["commitment_id"]],
-            x=days * 86_400_000,
-            base=start.dt.strftime("%Y-%m-%d"),
-            orientation="h",
-            name=label,
-            marker_color=_palette.fill(_palette.OUTCOME, outcome),
-            customdata=[
-                [
-                    plot(c.due_text if pd.notna(c.due_text) else ""),
-                    plot(ctx.actor_name[c.actor_id]),
-                    f"{c.last_report:%B %Y}" if pd.notna(c.last_report) else "none",
-                    plot_wrapped(c.quote, lines=3),
-                    plot(f"{c.rec_id}. {c.description}"),
-                    page_href(c.rec_id),
-                ]
-                for c in part.itertuples()
-            ],
-            hovertemplate="<b>%{customdata[4]}</b><br>%{customdata[1]} promised: %{customdata[0]}"
-            f"<br>{label} (last report: %{{customdata[2]}})"
-            "<br><i>%{customdata[3]}</i><br>" + _interact.LINK_HINT + "<extra></extra>",
-        )
-        bars.append(len(fig.data) - 1)
-    delivered = dated[dated["delivered_on"].notna()]
-    rows = [label_of[c] for c in dated["commitment_id"]]
-    fig.add_scatter(
-        y=[label_of[c] for c in delivered["commitment_id"]],
-        x=delivered["delivered_on"].dt.strftime("%Y-%m-%d"),
-        mode="markers",
-        name="Delivered on",
-        marker={"symbol": "diamond", "size": 10, "color": "#000"},
-        customdata=[
-            [date_label(day), page_href(rec)]
-            for day, rec in zip(delivered["delivered_on"], delivered["rec_id"], strict=True)
-        ],
-        hovertemplate="Delivered: %{customdata[0]}<extra></extra>",
-    )
-    for report_date in sorted(ctx.progress["as_of"].unique()):
-        fig.add_vline(
-            x=pd.Timestamp(report_date).strftime("%Y-%m-%d"),
-            line={"dash": "dot", "color": "#555"},
-        )
-    fig.update_layout(
-        barmode="overlay",
-        height=140 + 26 * len(dated),
-        margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        xaxis={"type": "date", "title": None},
-        legend={"orientation": "h", "y": -0.08},
-        yaxis={
-            "autorange": "reversed",
-            "automargin": True,
-            "categoryorder": "array",
-            "categoryarray": rows,
-            "tickfont": {"size": 11},
-            # Each promise's name links to its recommendation's page.
-            "tickmode": "array",
-            "tickvals": rows,
-            "ticktext": [
-                _interact.rec_link(c.rec_id, label_of[c.commitment_id]) for c in dated.itertuples()
-            ],
-        },
-    )
-    # On a phone the names, longer than the chart is wide, go above their bars (as on the One
-    # year on page), and the bars get the whole width.
-    above = [
-        {
-            "text": _interact.rec_link(c.rec_id, plot(short(f"{c.rec_id}. {c.description}", 54))),
-            "x": 0,
-            "xref": "paper",
-            "xanchor": "left",
-            "y": label_of[c.commitment_id],
-            "yref": "y",
-            "yanchor": "bottom",
-            "yshift": 6,
-            "showarrow": False,
-            "font": {"size": 10},
-        }
-        for c in dated.itertuples()
-    ]
-    _interact.ask(
-        fig,
-        links=True,
-        narrow={
-            "data": {"width": 0.3},
-            "layout": {
-                "yaxis.showticklabels": False,
-                "annotations": above,
-                "margin.l": 5,
-                "xaxis.tickangle": 0,
-                "xaxis.nticks": 4,
-                "height": 140 + 34 * len(dated),
-            },
-            "traces": bars,
-        },
-        wide={
-            "data": {"width": None},
-            "layout": {
-                "yaxis.showticklabels": True,
-                "annotations": [],
-                "margin.l": 10,
-                "xaxis.tickangle": "auto",
-                "xaxis.nticks": None,
-                "height": 140 + 26 * len(dated),
-            },
-            "traces": bars,
-        },
-    )
+    bars = _promises.add_outcome_bars(fig, ctx, dated, named)
+    _promises.add_deliveries(fig, dated, named)
+    _promises.add_report_lines(fig, ctx)
+    _promises.lay_out(fig, dated, named, bars)
     national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
     return Chart(
         fig,
@@ -467,7 +365,7 @@ def commitments_chart(ctx: Context) -> Chart:
         f"The {national.total} {national.scope_words}"
         + (f" and the {local.total} {local.scope_words}" if local.total else "")
         + ", each from the day it was made to its due date, coloured by its outcome counted at"
-        " the latest report; dotted lines mark the reports. The table"
+        " the latest report; lines mark the reports, each named in the legend. The table"
         " below lists the same commitments. Click a bar or a promise's name to open its"
         " recommendation's page; on a touch screen, a first tap on a bar shows its detail and a"
         " second tap opens the page.",
