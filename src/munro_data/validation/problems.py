@@ -16,7 +16,7 @@ from pathlib import Path
 
 # The stable problem codes. Tests and callers compare these, never the sentences.
 KINDS = {
-    # Rules of meaning (see _meaning.py): the data is well formed but says something impossible.
+    # Rules of meaning (see meaning.py): the data is well formed but says something impossible.
     "report-as-of": "one report's national rows carry more than one as_of date",
     "commitment-recommendation": "a progress row's commitment belongs to another recommendation",
     "date-order": "a date falls after the report that states it, or before its source",
