@@ -162,6 +162,42 @@ def test_no_import_cycle_in_the_package() -> None:
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
 
 
+# The validator's layers, lowest first: a module imports only from layers below its own, and
+# from outside the subpackage only where the data lives (``_package``) and ``provenance``.
+VALIDATION_LAYERS = [
+    {"problems", "limits", "patterns"},
+    {"descriptor_terms"},
+    {"descriptor"},
+    {"records"},
+    {"cells"},
+    {"tables"},
+    {"cross_table", "codebook", "meaning"},
+    {"package"},
+    {""},  # The subpackage's __init__, which names the public surface.
+]
+VALIDATION_MAY_USE = {"munro_data._package", "munro_data.provenance"}
+
+
+def test_the_validation_layers_import_only_downwards() -> None:
+    graph = import_graph(SRC, PACKAGE)
+    prefix = "munro_data.validation"
+    layer = {
+        f"{prefix}.{name}".rstrip("."): level
+        for level, names in enumerate(VALIDATION_LAYERS)
+        for name in names
+    }
+    inside = {m for m in graph if m == prefix or m.startswith(prefix + ".")}
+    assert inside == set(layer), "each module of validation/ has its place in VALIDATION_LAYERS"
+    wrong = [
+        f"{module} imports {target} ({module_files(SRC, PACKAGE)[module].name}:{line})"
+        for module in sorted(inside)
+        for target, line in sorted(graph[module].items())
+        if (target in layer and layer[target] >= layer[module])
+        or (target not in layer and target not in VALIDATION_MAY_USE)
+    ]
+    assert not wrong, "imports against the layers:\n" + "\n".join(wrong)
+
+
 def test_the_cycle_check_finds_a_cycle_through_a_lazy_relative_import(tmp_path: Path) -> None:
     """A fake package whose modules close a cycle inside a function, three levels apart."""
     pkg = tmp_path / "fake"
