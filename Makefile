@@ -55,9 +55,12 @@ benchmark: install
 national: $(STAMP)
 	$(PY) benchmarks/synthetic.py $(or $(NATIONAL_DIR),/tmp/munro-national)
 
+## ruff, then the code's shape (tests/test_code_shape.py): no import cycle in src/ (lazy imports
+## included), no file over 500 lines, no function over 80.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_code_shape.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -148,7 +148,7 @@ def test_a_codebook_that_is_a_link_or_a_folder_or_too_large_is_refused(data_copy
     path.mkdir()
     assert codebook_kinds(data_copy) == [("CODEBOOK.md", None, "path-error")]
     path.rmdir()
-    path.write_text("x" * (munro_data._validate.CODEBOOK_MAX_BYTES + 1), encoding="utf-8")
+    path.write_text("x" * (munro_data.validation.limits.CODEBOOK_MAX_BYTES + 1), encoding="utf-8")
     assert codebook_kinds(data_copy) == [("CODEBOOK.md", None, "limit-exceeded")]
     path.unlink()
     assert codebook_kinds(data_copy) == []  # A data folder need not have one.

@@ -519,7 +519,7 @@ def test_what_validates_builds(data_copy: Path, tmp_path: Path) -> None:
             set_cell(data_copy, table, row, column, value)
     # A source dated at the earliest date validation accepts (issue 24: 1677-09-30 validated,
     # then stopped the build with "Out of bounds timestamp").
-    set_cell(data_copy, "sources", 0, "date", str(munro_data._validate.DATE_MIN))
+    set_cell(data_copy, "sources", 0, "date", str(munro_data.validation.limits.DATE_MIN))
     assert problems_of(data_copy) == []
     assert all(placed.values()), placed
     site = build(tmp_path / "_site", data_copy, use_quarto=False, log=lambda *_: None)
@@ -563,7 +563,7 @@ def _paths(value, prefix=()):
 def test_a_fuzzed_descriptor_never_crashes_the_validator(data_copy: Path) -> None:
     import random
 
-    from munro_data import _validate
+    from munro_data.validation import descriptor as descriptor_check
 
     original = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
     paths = list(_paths(original))[1:]
@@ -580,7 +580,7 @@ def test_a_fuzzed_descriptor_never_crashes_the_validator(data_copy: Path) -> Non
             except (KeyError, IndexError, TypeError):
                 pass  # An earlier change removed this path.
         (data_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-        _validate._CHECKED.clear()
+        descriptor_check._CHECKED.clear()
         report = munro_data.validate(data_copy)  # Must not raise.
         assert all(p.kind in munro_data.KINDS for p in report.problems)
         if report.ok:
@@ -644,7 +644,7 @@ def test_data_beyond_a_stated_limit_is_refused_naming_it(
     limit: str, data_copy: Path, monkeypatch
 ) -> None:
     """The limits are far above our data: lowered here to just under its largest file."""
-    from munro_data import _validate
+    from munro_data.validation import limits
 
     tables = sorted(data_copy.glob("*.csv"))
     measure = {
@@ -655,7 +655,7 @@ def test_data_beyond_a_stated_limit_is_refused_naming_it(
         },
     }[limit]
     largest = max(measure, key=measure.get)
-    monkeypatch.setattr(_validate, limit, measure[largest] - 1)
+    monkeypatch.setattr(limits, limit, measure[largest] - 1)
     limits = [p for p in problems_of(data_copy) if p.kind == "limit-exceeded"]
     assert [p.file for p in limits] == [largest]
     assert f"{measure[largest] - 1:,}" in str(limits[0]) and "README" in str(limits[0])

@@ -16,7 +16,7 @@ from conftest import line_of_row, read_rows, write_rows
 
 import munro_data
 from munro_data import DataValidationError
-from munro_data._meaning import RULES, check_meaning
+from munro_data.validation.meaning import RULES, check_meaning
 
 
 def edit(data: Path, table: str, change) -> Path:

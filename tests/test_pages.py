@@ -866,20 +866,3 @@ def test_makers_of_a_count_are_those_of_the_dated_promises(ctx) -> None:
         for actor in _counting.scope_actors(ctx, scope):
             named = ctx.actor_name_in_text(actor) in counted.makers
             assert named == (actor in dated_makers), (scope, actor, counted.makers)
-
-
-CHART_MODULES = [timeline, stances, one_year_on, _promises]
-
-
-@pytest.mark.parametrize("module", CHART_MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
-def test_chart_pages_keep_functions_short(module) -> None:
-    """Issue 26: no function over 80 lines (the charts' shared settings are one template, not
-    repeated in each), and no page module over 500 lines."""
-    import ast
-
-    source = Path(module.__file__).read_text("utf-8")
-    assert len(source.splitlines()) < 500, module.__name__
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.FunctionDef):
-            length = node.end_lineno - node.lineno + 1
-            assert length <= 80, f"{module.__name__}.{node.name}: {length} lines"

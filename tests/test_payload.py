@@ -257,7 +257,7 @@ def make_payload_copy(target: Path, keep: frozenset[str] = frozenset()) -> Paylo
 
     # What the validator refuses keeps its value, and is recorded.
     for _ in range(3):
-        munro_data._validate._CHECKED.clear()
+        munro_data.validation.descriptor._CHECKED.clear()
         report = munro_data.validate(target)
         if report.ok:
             break
@@ -281,7 +281,7 @@ def make_payload_copy(target: Path, keep: frozenset[str] = frozenset()) -> Paylo
                     copy.cells -= 1
                     copy.refused[(resources[name]["path"], column)].add(text)
             write_rows(path, header, rows)
-    munro_data._validate._CHECKED.clear()
+    munro_data.validation.descriptor._CHECKED.clear()
     assert munro_data.validate(target).ok, munro_data.validate(target).problems
     copy.refused_ids = id_refusals(descriptor)
     codes = {
@@ -315,10 +315,10 @@ def id_refusals(descriptor: dict) -> list[str]:
                         row[f["name"]] = f"{row[f['name']]} {text}"
                         expected.add((r["path"], lines[i], f["name"]))
             write_rows(path, header, rows)
-        munro_data._validate._CHECKED.clear()
+        munro_data.validation.descriptor._CHECKED.clear()
         problems = munro_data.validate(data).problems
         refused = {(p.file, p.line, p.column) for p in problems if p.kind == "constraint-error"}
-        munro_data._validate._CHECKED.clear()
+        munro_data.validation.descriptor._CHECKED.clear()
     assert expected <= refused, sorted(expected - refused)
     return sorted({f"{file} {column}" for file, _, column in expected})
 

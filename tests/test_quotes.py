@@ -19,8 +19,8 @@ from conftest import read_rows, write_rows
 
 import munro_data
 from munro_data import provenance
-from munro_data._validate import VERBATIM
 from munro_data.provenance import digest
+from munro_data.validation.descriptor_terms import VERBATIM
 
 # The row the rec 10 attack rewrote: the Government decided against the duty.
 REC10 = "cypnow-2012-r10-1"

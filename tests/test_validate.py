@@ -8,6 +8,7 @@ writes nothing. The legitimately fine variants (a byte-order mark, CRLF line end
 from __future__ import annotations
 
 import hashlib
+import logging
 import subprocess
 import sys
 from collections.abc import Callable
@@ -253,6 +254,31 @@ def test_valid_data_passes_with_a_summary() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: ")
     assert "quotes found in their sources" in result.stdout
+
+
+def test_verbose_says_what_was_checked_through_logging_and_quiet_says_nothing_more() -> None:
+    from munro_data.cli import main
+
+    folder = munro_data.resolve_data_dir()
+    result = subprocess.run(
+        [sys.executable, "-m", "munro_data", "validate", "-v", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    tables = len(munro_data.list_tables(folder))
+    assert result.stderr == (
+        f"munro_data.validation.package: {folder}: {tables} table(s) checked, "
+        "0 problem(s), 0 warning(s)\n"
+    )
+    assert result.stdout == run_validate(folder).stdout
+    assert run_validate(folder).stderr == ""
+    # Run twice in one process, the command keeps one handler.
+    main(["validate", "-v", str(folder)])
+    main(["validate", "-v", str(folder)])
+    handlers = logging.getLogger("munro_data").handlers
+    assert [h.get_name() for h in handlers].count("munro-data-cli") == 1
 
 
 def test_missing_descriptor_is_a_message_not_a_traceback(tmp_path: Path) -> None:

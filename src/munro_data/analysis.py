@@ -226,46 +226,58 @@ def commitment_outcomes(
             "delivered_by": pd.NaT,
             "months_late": pd.NA,
         }
-        due = c["due_date"]
-        if len(reports):
-            last = reports.iloc[-1]
-            row["last_report"] = last["as_of"]
-            row["last_reporter"] = str(last["reported_by"])
-            row["last_source"] = str(last["source_id"])
-            row["last_status"] = str(last["status"])
-            delivered = reports[reports["status"] == "delivered"]
-            if len(delivered):
-                dated = delivered["event_date"].dropna()
-                row["delivered_on"] = dated.min() if len(dated) else pd.NaT
-                # Without a stated date, delivery is only known to precede the report.
-                row["delivered_by"] = delivered["as_of"].min()
-        if pd.isna(due):
-            outcome = "undated"
-        elif pd.notna(row["delivered_on"]):
-            late = months_between(due, row["delivered_on"])
-            outcome = "late" if row["delivered_on"] > due else "on_time"
-            row["months_late"] = max(late, 0)
-        elif pd.notna(row["delivered_by"]):
-            outcome = "on_time" if row["delivered_by"] <= due else "delivered_undated"
-        elif row["last_status"] == "not_adopted":
-            outcome = "not_adopted"
-        elif row["last_status"] is None:
-            outcome = "no_report"
-        elif pd.isna(counted_at) or counted_at <= due:
-            outcome = "open"
-        elif row["last_report"] > due:
-            # A report made after the due date said the promise was still open.
-            outcome = "open_overdue"
-            row["months_late"] = months_between(due, row["last_report"])
-        else:
-            # Due, but no report since the due date says anything of it.
-            outcome = "not_reported_since"
-        row["outcome"] = outcome
+        row |= _last_report(reports)
+        row["outcome"], months_late = _outcome(row, c["due_date"], counted_at)
+        if months_late is not None:
+            row["months_late"] = months_late
         out.append(row)
     frame = pd.DataFrame(out)
     if "months_late" in frame:
         frame["months_late"] = frame["months_late"].astype("Int64")
     return frame
+
+
+def _last_report(reports: pd.DataFrame) -> dict:
+    """What the latest of a commitment's ``reports`` (sorted by date) said, and its delivery."""
+    if not len(reports):
+        return {}
+    last = reports.iloc[-1]
+    said = {
+        "last_report": last["as_of"],
+        "last_reporter": str(last["reported_by"]),
+        "last_source": str(last["source_id"]),
+        "last_status": str(last["status"]),
+    }
+    delivered = reports[reports["status"] == "delivered"]
+    if len(delivered):
+        dated = delivered["event_date"].dropna()
+        said["delivered_on"] = dated.min() if len(dated) else pd.NaT
+        # Without a stated date, delivery is only known to precede the report.
+        said["delivered_by"] = delivered["as_of"].min()
+    return said
+
+
+def _outcome(row: dict, due: pd.Timestamp, counted_at: pd.Timestamp) -> tuple[str, int | None]:
+    """A commitment's outcome at ``counted_at`` (see :func:`commitment_outcomes`), and how many
+    months late it is where that is known."""
+    if pd.isna(due):
+        return "undated", None
+    if pd.notna(row["delivered_on"]):
+        late = months_between(due, row["delivered_on"])
+        return ("late" if row["delivered_on"] > due else "on_time"), max(late, 0)
+    if pd.notna(row["delivered_by"]):
+        return ("on_time" if row["delivered_by"] <= due else "delivered_undated"), None
+    if row["last_status"] == "not_adopted":
+        return "not_adopted", None
+    if row["last_status"] is None:
+        return "no_report", None
+    if pd.isna(counted_at) or counted_at <= due:
+        return "open", None
+    if row["last_report"] > due:
+        # A report made after the due date said the promise was still open.
+        return "open_overdue", months_between(due, row["last_report"])
+    # Due, but no report since the due date says anything of it.
+    return "not_reported_since", None
 
 
 # The outcomes as a count, a legend or a column names them. A promise is kept when it is

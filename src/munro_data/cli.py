@@ -7,10 +7,11 @@ ends in a traceback: every problem is printed as a line naming file, line and co
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from . import validate
-from ._validate import problem_lines
+from .validation import problem_lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument(
         "data_dir", nargs="?", help="data folder (default: $MUNRO_DATA_DIR or data/)"
     )
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="also say what each step checked"
+    )
     args = parser.parse_args(argv)
+    _log_to_stderr(args.verbose)
 
     try:
         report = validate(args.data_dir)
@@ -49,6 +54,18 @@ def main(argv: list[str] | None = None) -> int:
         f"all {report.quotes_checked} quotes found in their sources."
     )
     return 0
+
+
+def _log_to_stderr(verbose: bool) -> None:
+    """The layers log through ``logging`` and never print; the command chooses what is shown."""
+    logger = logging.getLogger("munro_data")
+    for old in [h for h in logger.handlers if h.get_name() == "munro-data-cli"]:
+        logger.removeHandler(old)  # Called again in one process (tests): one handler, not two.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name("munro-data-cli")
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import analysis, load_table, resolve_data_dir
 from .._package import read_descriptor_text
-from .._validate import _record_read
+from ..trace import record_read
 
 # The responses of many councils are pooled under this id on the pages.
 POOL = "local_authorities"
@@ -89,7 +89,7 @@ class Context:
 
     @cached_property
     def descriptor(self) -> dict:
-        _record_read("file:datapackage.json")
+        record_read("file:datapackage.json")
         # The validator's own reader (a byte-order mark it accepts is accepted here too); parsed
         # again, so that the validator's cached copy is never shared with the pages.
         return json.loads(read_descriptor_text(self.data_dir)[0])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ._parts import static_file
+from ._parts import page_href, static_file
 
 # Below this width (the chart's, in px) a chart takes its narrow layout.
 NARROW = 600
@@ -24,8 +24,6 @@ def behaviour() -> str:
 
 def rec_link(rec_id: int, label: str) -> str:
     """A plotly label (already escaped) that links to the recommendation's page."""
-    from .recommendations import page_href
-
     return f'<a href="{page_href(rec_id)}" target="_self">{label}</a>'
 
 

@@ -270,3 +270,8 @@ def short(text: object, limit: int = 34) -> str:
     """
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def page_href(rec_id: int) -> str:
+    """A recommendation's page, relative to the other pages under notebooks/."""
+    return f"rec-{int(rec_id):02d}.html"

@@ -27,7 +27,7 @@ from plotly.offline import get_plotlyjs_version
 
 from .. import load_all
 from .._package import DESCRIPTOR, PathRefused, read_inside
-from .._validate import FORMULA_START, PackageReport, load_package
+from ..validation import FORMULA_START, PackageReport, check_descriptor
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_BUNDLE = "plotly.js-cartesian-dist-min"
@@ -190,7 +190,7 @@ def _download_files(data_dir: Path) -> dict[str, bytes]:
     ``_package.resolve_inside``): a descriptor ``path`` that leads elsewhere must never publish
     that file.
     """
-    tables, problems = load_package(data_dir)
+    tables, problems = check_descriptor(data_dir)
     if problems:
         raise ValueError(f"{data_dir}: {problems[0]}")
     files = {f"{name}.csv": read_inside(data_dir, t.path) for name, t in tables.items()}

@@ -33,7 +33,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from .._package import DESCRIPTOR, read_tables
-from .._validate import TRACE_ENV
+from ..trace import TRACE_ENV
 
 STAMP_KEY = "munro_build"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ True
 >>> SafePattern(r"(a)\\1")
 Traceback (most recent call last):
 ...
-munro_data._pattern.UnsafePattern: a backreference, which needs a backtracking matcher
+munro_data.validation.patterns.UnsafePattern: a backreference, which needs a backtracking matcher
 """
 
 from __future__ import annotations

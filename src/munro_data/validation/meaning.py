@@ -1,6 +1,6 @@
 """Validation of meaning: rows that fit the schema but contradict each other or the codebook.
 
-The schema checks in ``_validate.py`` see one cell or one key at a time, so data can be valid
+The schema checks (``tables``, ``cross_table``) see one cell or one key at a time, so data can be valid
 and still wrong: a report with two dates makes a phantom column on the site, a progress row
 linked to another recommendation's promise is shown as that promise delivered. Each rule here
 is one function taking the typed frames (``PackageReport.frames()``) and, for line numbers, the
@@ -22,16 +22,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import pandas as pd
 
-from ._validate import Problem
+from .problems import Problem
+from .tables import ParsedTable
 
 Frames = Mapping[str, pd.DataFrame]
 # ``PackageReport.tables``: name -> ParsedTable, read only for ``.table.path`` and ``.lines``.
-# Typed loosely because ``_validate`` imports this module.
-Parsed = Mapping[str, Any] | None
+Parsed = Mapping[str, ParsedTable] | None
 
 # Text that pandas or Python prints for a missing value. A cell holding one of these words is
 # shown on the site as that word, never as a gap, so an empty cell is the only way to say "none".
