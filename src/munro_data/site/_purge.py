@@ -30,10 +30,11 @@ _KEYFRAMES = re.compile(r"(?:-webkit-)?keyframes$")
 
 # Two scripts name far more than they can add here. Bootstrap's names the classes of every
 # component (modals, carousels, toasts...); on our pages it only opens the navbar's menu, so
-# only the classes its collapse plugin sets count. plotly.js counts for its charts' classes.
+# only the classes its collapse plugin sets count. plotly.js counts for its charts' classes
+# (its menus' too: print hides them).
 _SCRIPT_WORDS = {
     "bootstrap.min.js": lambda word: word in {"show", "collapsing", "collapsed"},
-    "plotly.min.js": lambda word: "plot" in word or "modebar" in word or "svg" in word,
+    "plotly.min.js": lambda word: any(p in word for p in ("plot", "modebar", "svg", "updatemenu")),
 }
 
 

@@ -80,30 +80,39 @@
     });
   }
 
-  // Printing lays the page out at the paper's width, but a drawn chart keeps the width it was
-  // drawn at and would be cut at the right edge: redraw each to fit (A4 or Letter with 15 mm
-  // margins, see site.css), and back when printing is done. Both events, because a browser's
-  // print preview and a headless PDF do not fire the same one.
-  const PRINT_WIDTH = 680;
-  let printed = [];
-  function fitForPrint() {
-    if (!window.Plotly || printed.length) return;
-    document.querySelectorAll(".js-plotly-plot").forEach(function (chart) {
-      if (chart.offsetWidth > PRINT_WIDTH) {
-        printed.push(chart);
+  // Print (issue 19: a print that fits) ------------------------------------------------------
+  // Printing lays the page out at the paper's width, without a resize event: a drawn chart
+  // keeps the width it was drawn at and would be cut at the right edge with its legend. So
+  // each chart drawn wider than the printable width of A4 (210 mm less 15 mm margins, site.css;
+  // Letter is wider) is redrawn at that width first, the charts not yet drawn are drawn, and
+  // each goes back to following its box when printing is done. The width is read from the
+  // chart's own layout, not its box: in print the box may already be narrower than the chart.
+  // Both events, because a browser's print preview and a headless PDF do not fire the same one.
+  // A chart refitted twice, or restored twice, is left as it is.
+  function fitChartsForPrint() {
+    const PRINT_WIDTH = 680;
+    const fitted = new Map(); // A chart redrawn for print -> its own width (null: its box's).
+    function fit() {
+      if (!window.Plotly) return;
+      drawAllNow();
+      document.querySelectorAll(".js-plotly-plot").forEach(function (chart) {
+        const drawn = chart._fullLayout;
+        if (!drawn || fitted.has(chart) || drawn.width <= PRINT_WIDTH) return;
+        fitted.set(chart, chart.layout.width == null ? null : chart.layout.width);
         window.Plotly.relayout(chart, { width: PRINT_WIDTH });
-      }
+      });
+    }
+    function restore() {
+      fitted.forEach(function (width, chart) {
+        window.Plotly.relayout(chart, width === null ? { width: null, autosize: true } : { width: width });
+      });
+      fitted.clear();
+    }
+    window.addEventListener("beforeprint", fit);
+    window.addEventListener("afterprint", restore);
+    window.matchMedia("print").addEventListener("change", function (event) {
+      if (event.matches) fit(); else restore();
     });
   }
-  function restoreAfterPrint() {
-    printed.forEach(function (chart) { window.Plotly.relayout(chart, { width: null, autosize: true }); });
-    printed = [];
-  }
-  window.addEventListener("beforeprint", fitForPrint);
-  window.addEventListener("afterprint", restoreAfterPrint);
-  const printing = window.matchMedia("print");
-  printing.addEventListener("change", function (event) {
-    if (event.matches) { drawAllNow(); fitForPrint(); } else restoreAfterPrint();
-  });
-
+  fitChartsForPrint();
 })();
