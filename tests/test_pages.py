@@ -866,3 +866,18 @@ def test_makers_of_a_count_are_those_of_the_dated_promises(ctx) -> None:
         for actor in _counting.scope_actors(ctx, scope):
             named = ctx.actor_name_in_text(actor) in counted.makers
             assert named == (actor in dated_makers), (scope, actor, counted.makers)
+
+
+def test_actors_named_on_a_recommendation_page_link_to_their_pages(ctx) -> None:
+    """Each stance and each promise names its actor with a link to the actor's page."""
+    from munro_data.pages._actor_links import page_name, with_page
+
+    for rec_id in ctx.recommendations["rec_id"]:
+        stances = recommendations.rec_page_stances(ctx, rec_id).text
+        promises = recommendations.rec_page_commitments(ctx, rec_id).text
+        for actor in ctx.responses.loc[ctx.responses["rec_id"] == rec_id, "actor_id"]:
+            if actor in with_page(ctx):
+                assert f"- **[{md(ctx.actor_name[actor])}]({page_name(actor)}):" in stances
+        for actor in ctx.commitments.loc[ctx.commitments["rec_id"] == rec_id, "actor_id"]:
+            if actor in with_page(ctx):
+                assert f"[{md(ctx.actor_name[actor])}]({page_name(actor)}):" in promises, actor

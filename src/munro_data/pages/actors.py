@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..escape import md, slug
+from ..escape import md
+from ._actor_links import link, with_page
 from ._context import Context
 from ._counting import outcome_text
 from ._parts import Prose, date_label, join_words, plural
@@ -25,22 +26,6 @@ KIND_WORDS = {
     "independent_reviewer": "the author of the review",
     "press": "the press",
 }
-
-
-def page_name(actor_id: str) -> str:
-    """An actor's page, beside the other pages under notebooks/."""
-    return f"actor-{slug(actor_id)}.html"
-
-
-def with_page(ctx: Context) -> list[str]:
-    """The actors that have a page: every actor not counted with the pooled councils."""
-    return [a for a in ctx.actors["actor_id"] if a not in set(ctx.pooled)]
-
-
-def link(ctx: Context, actor_id: str) -> str:
-    """The actor's short name, linked to its page where it has one (Markdown)."""
-    name = md(ctx.actor_name.get(actor_id, actor_id))
-    return f"[{name}]({page_name(actor_id)})" if actor_id in with_page(ctx) else name
 
 
 def _quote(ctx: Context, source_id: str, quote: str, actor_id: str) -> str:

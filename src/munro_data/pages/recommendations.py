@@ -8,6 +8,7 @@ from great_tables import GT
 from .. import analysis
 from ..escape import html, md
 from . import _palette
+from ._actor_links import link as actor_link
 from ._context import POOL, Context
 from ._counting import decision, outcome_text, promise_kind
 from ._further import FURTHER_ANCHOR, further_rows
@@ -227,7 +228,7 @@ def rec_page_stances(ctx: Context, rec_id: int) -> Prose:
     for actor in ctx.responding:
         for row in mine[mine["actor_id"] == actor].itertuples():
             lines.append(
-                f"- **{md(ctx.actor_name[actor])}: {md(ctx.stance_label[str(row.stance)])}.**"
+                f"- **{actor_link(ctx, actor)}: {md(ctx.stance_label[str(row.stance)])}.**"
                 f" \u201c{md(row.quote)}\u201d"
                 f" ({cite_link(ctx, row.source_id, row.quote, row.actor_id)})"
             )
@@ -255,7 +256,7 @@ def rec_page_commitments(ctx: Context, rec_id: int) -> Prose:
         when = f", *{md(c.due_text)}*" if pd.notna(c.due_text) else ""
         kind = "Promise to decide" if promise_kind(c._asdict()) == "decide" else "Promise"
         lines.append(
-            f"- {kind}, {md(ctx.actor_name_in_text(c.actor_id))}: {md(c.description)}{when}."
+            f"- {kind}, {actor_link(ctx, c.actor_id, in_text=True)}: {md(c.description)}{when}."
             f" **{md(outcome_text(ctx, c._asdict()))}.**{_decided(ctx, c._asdict())}"
             f" \u201c{md(c.quote)}\u201d"
             f" ({cite_link(ctx, c.source_id, c.quote, c.actor_id)})"
