@@ -19,9 +19,35 @@ from great_tables import GT
 from IPython.display import HTML, Markdown, display
 
 from ._context import POOL, Context, load_context
-from ._parts import Chart, Html, Prose
+from ._parts import Chart, ChartFrame, Html, Prose
 
-__all__ = ["Chart", "Context", "Html", "POOL", "Prose", "load_context", "show"]
+__all__ = [
+    "Chart",
+    "ChartFrame",
+    "Context",
+    "Html",
+    "POOL",
+    "Prose",
+    "chart_frames",
+    "load_context",
+    "show",
+]
+
+
+def chart_frames(ctx: Context) -> list[ChartFrame]:
+    """The frame of every chart of the site: the build writes each one's table as a CSV
+    download beside the data's (``chart-<name>.csv``), which the chart's page links to."""
+    from . import one_year_on, stances, timeline
+
+    frames = [
+        one_year_on.status_chart_frame(ctx),
+        *(one_year_on.area_chart_frame(ctx, area) for area in one_year_on.areas(ctx)),
+        timeline.status_grid_frame(ctx),
+        timeline.view_as_of_frame(ctx),
+        timeline.commitments_chart_frame(ctx),
+        stances.heatmap_frame(ctx),
+    ]
+    return [frame for frame in frames if frame is not None]
 
 
 def show(*items) -> None:

@@ -12,9 +12,11 @@ from great_tables import GT
 from ..escape import md, plot, plot_wrapped, slug
 from . import _interact, _palette, recommendations
 from ._context import Context
+from ._counting import furthest_statuses
 from ._further import FURTHER_ANCHOR, further_rows
 from ._parts import (
     Chart,
+    ChartFrame,
     Prose,
     counts_phrase,
     figure_value,
@@ -22,6 +24,7 @@ from ._parts import (
     join_words,
     number_word,
     plural,
+    source_line,
 )
 from .sources import cite_link
 
@@ -174,14 +177,47 @@ def status_chart(ctx: Context) -> Chart | None:
         },
         wide={"layout": {"yaxis.ticktext": [plot(t) for t in themes], "height": 340}},
     )
-    counts = snap["status"].value_counts()
     return Chart(
-        fig,
-        "fig-status-first",
-        f"Status of the recommendations at {first['as_of']:%d %B %Y}, by theme, as"
-        f" given in {ctx.voice(first['source_id'], first['reported_by'])}: "
-        f"{counts_phrase(counts, ctx.status_label)}.",
-        script=_interact.behaviour(),
+        fig, "fig-status-first", script=_interact.behaviour(), frame=status_chart_frame(ctx)
+    )
+
+
+def status_chart_table(ctx: Context) -> pd.DataFrame:
+    """The status chart's data: a row per theme and status it counts, with the recommendations."""
+    snap = first_snapshot(ctx)
+    codes = ctx.status_order(snap["status"])
+    rows = []
+    for theme_id, title in ctx.theme_title.items():
+        for code in codes:
+            here = snap[(snap["theme_id"] == theme_id) & (snap["status"] == code)]
+            if len(here):
+                rows.append([title, ctx.status_text(code), len(here), _rec_list(here["rec_id"])])
+    return pd.DataFrame(rows, columns=["Theme", "Status", "Recommendations", "Which"])
+
+
+def _rec_list(rec_ids) -> str:
+    return ", ".join(str(r) for r in sorted(rec_ids))
+
+
+def status_chart_frame(ctx: Context) -> ChartFrame | None:
+    """The status chart's finding: how many recommendations the first report gave as furthest
+    on (delivered or partly delivered), of how many."""
+    first = first_report(ctx)
+    snap = first_snapshot(ctx)
+    if first is None or snap.empty:
+        return None
+    codes, words = furthest_statuses(ctx)
+    done = int(snap["status"].isin(codes).sum())
+    verb = "was" if done == 1 else "were"
+    voice = ctx.voice(first["source_id"], first["reported_by"])
+    return ChartFrame(
+        name="status-first-report",
+        title=f"By {first['as_of']:%B %Y}, {done} of {plural(len(snap), 'recommendation')}"
+        f" {verb} {words}",
+        subtitle=f"Recommendations by theme and status, as given in {voice} (as at"
+        f" {first['as_of']:%d %B %Y}): {counts_phrase(snap['status'].value_counts(), ctx.status_label)}.",
+        source=ctx.report_name(first["source_id"]),
+        table=status_chart_table(ctx),
     )
 
 
@@ -348,12 +384,44 @@ def area_chart(ctx: Context, area: str) -> Chart | None:
         yaxis={"range": [y, 0], "visible": False, "fixedrange": True},
         showlegend=False,
     )
-    return Chart(
-        fig,
-        f"fig-area-{slug(area)}",
-        f"{area_title(area)}, as shares: "
-        + "; ".join(f"{d}: {v}" for d, v in zip(described, shown_as, strict=True))
-        + ".",
+    return Chart(fig, f"fig-area-{slug(area)}", frame=area_chart_frame(ctx, area))
+
+
+def area_chart_table(ctx: Context, area: str) -> pd.DataFrame:
+    """The area chart's data: each figure it draws, as the report gives it and as a share."""
+    charted = charted_figures(ctx, area)
+    return pd.DataFrame(
+        {
+            "Figure": [str(d).rstrip(".") for d in charted["description"]],
+            "As given": [
+                figure_value(v, u, d)
+                for v, u, d in zip(
+                    charted["value"], charted["unit"], charted["denominator"], strict=True
+                )
+            ],
+            "Per cent": charted["share"].astype(float).round(1).tolist(),
+            "Source": [ctx.cite(s) for s in charted["source_id"]],
+        }
+    )
+
+
+def area_chart_frame(ctx: Context, area: str) -> ChartFrame | None:
+    """The area chart's finding: the highest share among its figures, in the report's words."""
+    charted = charted_figures(ctx, area)
+    if charted.empty:
+        return None
+    table = area_chart_table(ctx, area)
+    top = table.iloc[int(table["Per cent"].to_numpy().argmax())]
+    low, high = table["Per cent"].min(), table["Per cent"].max()
+    return ChartFrame(
+        name=f"area-{slug(area)}",
+        title=f"{top['Figure']}: {top['As given']}"
+        + (f", the highest of the {len(table)} shares given" if len(table) > 1 else ""),
+        subtitle=f"{area_title(area)}: {plural(len(table), 'figure')} given as a share of a"
+        " whole (a percentage, or a count out of its stated total), each drawn out of 100,"
+        f" from {low:,.10g} to {high:,.10g} per cent.",
+        source=source_line([ctx.report_name(s) for s in charted["source_id"]]),
+        table=table,
     )
 
 

@@ -13,9 +13,10 @@ from .. import analysis
 from ..escape import md, plot, plot_wrapped
 from . import _interact, _palette
 from ._context import Context
-from ._counting import LOCAL, NATIONAL, outcome_text, tally
+from ._counting import LOCAL, NATIONAL, furthest_statuses, outcome_text, tally
 from ._parts import (
     Chart,
+    ChartFrame,
     Prose,
     colour_cells,
     date_label,
@@ -24,6 +25,7 @@ from ._parts import (
     number_word,
     plural,
     short,
+    source_line,
     stepped_colourscale,
 )
 from .recommendations import page_href
@@ -198,15 +200,58 @@ def status_grid(ctx: Context) -> Chart:
         },
     )
     return Chart(
-        fig,
-        "fig-status-by-report",
-        "Status of each recommendation as reported at each date: the Government response,"
-        " then each later report's national view; each cell names its status in words, and a"
-        " cell whose report did not mention the recommendation gives the earlier status that"
-        " still stood, with its month (on a narrow screen, in brackets). Click a cell or a"
-        " row's name to open the recommendation's page; on a touch screen, a first tap on a"
-        " cell shows its detail and a second tap opens the page.",
-        script=_interact.behaviour(),
+        fig, "fig-status-by-report", script=_interact.behaviour(), frame=status_grid_frame(ctx)
+    )
+
+
+def _report_columns(snap: pd.DataFrame) -> list[str]:
+    return snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
+
+
+def status_grid_table(ctx: Context) -> pd.DataFrame:
+    """The grid's data: a row per recommendation, a column per report, each cell's words."""
+    snap = snapshot_columns(ctx)
+    grid = snap.set_index(["rec_id", "column"])
+    table = {"Recommendation": [ctx.rec_label(rec) for rec in ctx.recs_in_theme_order]}
+    for column in _report_columns(snap):
+        table[column] = [
+            _cell_text(ctx, grid.loc[(rec, column)]) for rec in ctx.recs_in_theme_order
+        ]
+    return pd.DataFrame(table)
+
+
+def _reports_drawn_on(ctx: Context, snap: pd.DataFrame) -> str:
+    """The reports a chart of the snapshots draws on, in date order, each as a reader cites it."""
+    reports = snap.drop_duplicates(["source_id", "reported_by"]).sort_values("as_of")
+    return source_line([ctx.cite(r.source_id, r.reported_by) for r in reports.itertuples()])
+
+
+def _furthest_at(ctx: Context, snap: pd.DataFrame, as_of) -> int:
+    codes, _ = furthest_statuses(ctx)
+    return int(snap.loc[snap["as_of"] == as_of, "known_status"].isin(codes).sum())
+
+
+def status_grid_frame(ctx: Context) -> ChartFrame:
+    """The grid's finding: how many recommendations stood delivered or partly delivered at the
+    latest report, against the first."""
+    snap = snapshot_columns(ctx)
+    first, last = snap["as_of"].min(), snap["as_of"].max()
+    _, words = furthest_statuses(ctx)
+    now, then = _furthest_at(ctx, snap, last), _furthest_at(ctx, snap, first)
+    total = snap["rec_id"].nunique()
+    reports = len(_report_columns(snap))
+    return ChartFrame(
+        name="status-by-report",
+        title=f"By {last:%B %Y}, {now} of {plural(total, 'recommendation')}"
+        f" {'was' if now == 1 else 'were'} {words}, against {then} in {first:%B %Y}",
+        subtitle=f"The status of each recommendation at each of {reports} reports, {first:%B %Y}"
+        f" to {last:%B %Y}: the {analysis.BASELINE}, then each later report's national view; a"
+        " report that did not mention a recommendation leaves its earlier status standing,"
+        " with its month.",
+        source=_reports_drawn_on(ctx, snap),
+        table=status_grid_table(ctx),
+        hint="Click a cell or a row's name to open the recommendation's page; on a touch"
+        " screen, a first tap on a cell shows its detail and a second tap opens the page.",
     )
 
 
@@ -313,12 +358,59 @@ def view_as_of(ctx: Context) -> Chart:
             }
         },
     )
-    return Chart(
-        fig,
-        "fig-view-as-of",
-        "Number of recommendations at each status, by theme, as of the chosen report"
-        " (the latest is shown first); the chart above gives every recommendation.",
-        script=_interact.behaviour(),
+    return Chart(fig, "fig-view-as-of", script=_interact.behaviour(), frame=view_as_of_frame(ctx))
+
+
+def _themed_snapshots(ctx: Context) -> pd.DataFrame:
+    snap = snapshot_columns(ctx).merge(ctx.recommendations[["rec_id", "theme_id"]], on="rec_id")
+    return snap.assign(theme=snap["theme_id"].map(ctx.theme_title))
+
+
+def view_as_of_table(ctx: Context) -> pd.DataFrame:
+    """The chart's data: at each report, a row per theme and status it counts."""
+    snap = _themed_snapshots(ctx)
+    rows = []
+    for column in _report_columns(snap):
+        here = snap[snap["column"] == column]
+        for theme in ctx.theme_title.values():
+            for code in status_codes(ctx):
+                count = int(((here["theme"] == theme) & (here["known_status"] == code)).sum())
+                if count:
+                    rows.append([column, theme, ctx.status_text(code), count])
+    return pd.DataFrame(rows, columns=["Report", "Theme", "Status", "Recommendations"])
+
+
+def view_as_of_frame(ctx: Context) -> ChartFrame:
+    """The chart's finding: the theme with the most recommendations furthest on at the latest
+    report."""
+    snap = _themed_snapshots(ctx)
+    last = snap["as_of"].max()
+    codes, words = furthest_statuses(ctx)
+    here = snap[snap["as_of"] == last]
+    done = here["known_status"].isin(codes).groupby(here["theme"]).sum()
+    best = [t for t in ctx.theme_title.values() if t in done.index and done[t] == done.max()]
+    if done.max() == 0:
+        title = f"By {last:%B %Y}, no recommendation was {words}"
+    elif len(best) == 1:
+        of = int((here["theme"] == best[0]).sum())
+        title = (
+            f"By {last:%B %Y}, {best[0]} had the most recommendations {words}:"
+            f" {int(done.max())} of its {of}"
+        )
+    else:
+        title = (
+            f"By {last:%B %Y}, {join_words(best)} had the most recommendations {words},"
+            f" {int(done.max())} each"
+        )
+    reports = len(_report_columns(snap))
+    return ChartFrame(
+        name="status-by-theme",
+        title=title,
+        subtitle=f"Recommendations by theme and status at each of {reports} reports,"
+        f" {snap['as_of'].min():%B %Y} to {last:%B %Y}; the menu chooses the report, the"
+        " latest shown first.",
+        source=_reports_drawn_on(ctx, snap),
+        table=view_as_of_table(ctx),
     )
 
 
@@ -460,18 +552,60 @@ def commitments_chart(ctx: Context) -> Chart:
             "traces": bars,
         },
     )
-    national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
     return Chart(
-        fig,
-        "fig-commitments",
-        f"The {national.total} {national.scope_words}"
+        fig, "fig-commitments", script=_interact.behaviour(), frame=commitments_chart_frame(ctx)
+    )
+
+
+def commitments_chart_table(ctx: Context) -> pd.DataFrame:
+    """The chart's data: each dated promise, its dates, and its outcome at the latest report."""
+    dated = dated_commitments(ctx)
+    return pd.DataFrame(
+        {
+            "Recommendation": dated["rec_id"].tolist(),
+            "Promise": dated["description"].tolist(),
+            "By": dated["actor_id"].map(ctx.actor_name).tolist(),
+            "Made": dated["made_on"].map(date_label).tolist(),
+            "Due": dated["due_date"].map(date_label).tolist(),
+            "Outcome at the latest report": [
+                outcome_text(ctx, row) for row in dated.to_dict("records")
+            ],
+            "Delivered": dated["delivered_on"].map(date_label).tolist(),
+        }
+    )
+
+
+def _commitment_sources(ctx: Context) -> str:
+    """The documents that made the dated promises, then the reports that said what became of
+    them, each once, in date order."""
+    used = {*dated_commitments(ctx)["source_id"], *ctx.later_reports["source_id"]}
+    sources = ctx.sources[ctx.sources["source_id"].isin(used)].sort_values(["date", "source_id"])
+    return source_line([ctx.report_name(s) for s in sources["source_id"]])
+
+
+def commitments_chart_frame(ctx: Context) -> ChartFrame:
+    """The chart's finding: how many of the national bodies' dated promises were delivered,
+    and how many on time, counted at the latest report (the counting rule of ``_counting``)."""
+    national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
+    when = (
+        f"counted at the latest report ({ctx.report_name(_latest_source(ctx))})"
+        if len(ctx.later_reports)
+        else "with no later report in the data"
+    )
+    delivered = national.delivered
+    return ChartFrame(
+        name="commitments",
+        title=f"{delivered} of the {national.total} {national.scope_words}"
+        f" {'was' if delivered == 1 else 'were'} delivered,"
+        f" {national.counts['on_time']} of them on time, {when}",
+        subtitle=f"The {national.total} {national.scope_words}"
         + (f" and the {local.total} {local.scope_words}" if local.total else "")
-        + ", each from the day it was made to its due date, coloured by its outcome counted at"
-        " the latest report; dotted lines mark the reports. The table"
-        " below lists the same commitments. Click a bar or a promise's name to open its"
-        " recommendation's page; on a touch screen, a first tap on a bar shows its detail and a"
-        " second tap opens the page.",
-        script=_interact.behaviour(),
+        + ", each drawn from the day it was made to its due date and coloured by its outcome;"
+        " a diamond marks the day it was delivered, dotted lines the reports.",
+        source=_commitment_sources(ctx),
+        table=commitments_chart_table(ctx),
+        hint="Click a bar or a promise's name to open its recommendation's page; on a touch"
+        " screen, a first tap on a bar shows its detail and a second tap opens the page.",
     )
 
 
