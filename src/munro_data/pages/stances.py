@@ -252,7 +252,7 @@ def heatmap_frame(ctx: Context) -> ChartFrame:
         " tables on the Recommendations page.",
         source=source_line(named),
         table=heatmap_table(ctx),
-        hint="Click a cell or a row's name to open the recommendation's page; on a touch"
+        hint="Click a cell or a recommendation's name to open its page; on a touch"
         " screen, a first tap on a cell shows its quote and a second tap opens the page.",
     )
 

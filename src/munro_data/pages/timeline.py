@@ -250,7 +250,7 @@ def status_grid_frame(ctx: Context) -> ChartFrame:
         " with its month.",
         source=_reports_drawn_on(ctx, snap),
         table=status_grid_table(ctx),
-        hint="Click a cell or a row's name to open the recommendation's page; on a touch"
+        hint="Click a cell or a recommendation's name to open its page; on a touch"
         " screen, a first tap on a cell shows its detail and a second tap opens the page.",
     )
 
