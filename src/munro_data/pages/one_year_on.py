@@ -406,17 +406,28 @@ def area_chart_table(ctx: Context, area: str) -> pd.DataFrame:
 
 
 def area_chart_frame(ctx: Context, area: str) -> ChartFrame | None:
-    """The area chart's finding: the highest share among its figures, in the report's words."""
+    """The area chart's finding: its highest share, in the report's words, where the figures
+    are shares of one kind of whole; where their wholes differ, only their range (a share of one
+    whole is not more than a share of another)."""
     charted = charted_figures(ctx, area)
     if charted.empty:
         return None
     table = area_chart_table(ctx, area)
     top = table.iloc[int(table["Per cent"].to_numpy().argmax())]
     low, high = table["Per cent"].min(), table["Per cent"].max()
+    alike = charted["unit"].nunique() == 1 and charted["denominator"].nunique(dropna=False) == 1
+    if len(table) == 1:
+        title = f"{top['Figure']}: {top['As given']}"
+    elif alike:
+        title = f"{top['Figure']}: {top['As given']}, the highest of the {len(table)} shares given"
+    else:
+        title = (
+            f"{area_title(area)}: {len(table)} figures, each a share of its own whole,"
+            f" from {low:,.10g} to {high:,.10g} per cent"
+        )
     return ChartFrame(
         name=f"area-{slug(area)}",
-        title=f"{top['Figure']}: {top['As given']}"
-        + (f", the highest of the {len(table)} shares given" if len(table) > 1 else ""),
+        title=title,
         subtitle=f"{area_title(area)}: {plural(len(table), 'figure')} given as a share of a"
         " whole (a percentage, or a count out of its stated total), each drawn out of 100,"
         f" from {low:,.10g} to {high:,.10g} per cent.",
