@@ -908,7 +908,8 @@ def test_chart_csv_has_a_header_and_never_a_formula(ctx) -> None:
     import csv
     import io
 
-    from munro_data.pages import ChartFrame, chart_frames
+    from munro_data.pages import ChartFrame
+    from munro_data.pages._charts import chart_frames
 
     frames = chart_frames(ctx)
     assert sorted(f.name for f in frames) == sorted(c.frame.name for c in _chart_sections(ctx))

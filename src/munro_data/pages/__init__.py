@@ -28,26 +28,9 @@ __all__ = [
     "Html",
     "POOL",
     "Prose",
-    "chart_frames",
     "load_context",
     "show",
 ]
-
-
-def chart_frames(ctx: Context) -> list[ChartFrame]:
-    """The frame of every chart of the site: the build writes each one's table as a CSV
-    download beside the data's (``chart-<name>.csv``), which the chart's page links to."""
-    from . import one_year_on, stances, timeline
-
-    frames = [
-        one_year_on.status_chart_frame(ctx),
-        *(one_year_on.area_chart_frame(ctx, area) for area in one_year_on.areas(ctx)),
-        timeline.status_grid_frame(ctx),
-        timeline.view_as_of_frame(ctx),
-        timeline.commitments_chart_frame(ctx),
-        stances.heatmap_frame(ctx),
-    ]
-    return [frame for frame in frames if frame is not None]
 
 
 def show(*items) -> None:

@@ -209,7 +209,8 @@ def _download_files(data_dir: Path) -> dict[str, bytes]:
 def chart_files(data_dir: Path) -> dict[str, bytes]:
     """Each chart's data as the CSV its page links to (``chart-<name>.csv``), made from the
     same frame as the chart's table view, so the two hold the same rows."""
-    from ..pages import chart_frames, load_context
+    from ..pages import load_context
+    from ..pages._charts import chart_frames
 
     return {frame.csv_name: frame.csv_bytes() for frame in chart_frames(load_context(data_dir))}
 
