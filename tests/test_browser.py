@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pandas as pd
 import pytest
@@ -924,3 +924,48 @@ def test_chart_toolbar_never_covers_a_menu(browser, request, renderer, width) ->
                     assert apart, (page_name, chart.get_attribute("id"), bar, menu)
         finally:
             seen.page.context.close()
+
+
+@pytest.mark.parametrize("mode", ["file", "quarto-http"])
+@pytest.mark.parametrize(
+    "chart_page",
+    ["notebooks/02-stances.html", "notebooks/03-timeline.html", "notebooks/04-one-year-on.html"],
+)
+def test_chart_tables_open_by_keyboard_without_plotly_and_stack_on_a_phone(
+    browser, request, mode, chart_page
+) -> None:
+    """Each chart's table view opens from the keyboard with plotly.js never loaded (from
+    file:// too), shows every row stacked within a phone's width, and its CSV link leads to a
+    file of the site."""
+    page_config = next(p for p in PAGES if p.output == chart_page)
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.route("**/plotly.min.js", lambda route: route.abort())
+        page.goto(url_for(mode, request, page_config), wait_until="load")
+        tables = page.query_selector_all("figure.munro-chart details")
+        assert tables, f"{chart_page} has no chart table"
+        for details in tables:
+            summary = details.query_selector("summary")
+            summary.focus()
+            page.keyboard.press("Enter")
+            assert details.evaluate("d => d.open"), details.get_attribute("id")
+            rows = details.query_selector_all("tbody tr")
+            assert rows and all(r.is_visible() for r in rows)
+            assert rows[0].evaluate("r => getComputedStyle(r).display") == "block"
+            right = details.evaluate("d => d.querySelector('table').getBoundingClientRect().right")
+            assert right <= PHONE["width"], details.get_attribute("id")
+            page.keyboard.press("Enter")
+            assert not details.evaluate("d => d.open")
+        assert page.evaluate("() => window.Plotly === undefined"), "plotly.js was blocked"
+        for link in page.query_selector_all("figure.munro-chart .munro-chart-download a"):
+            assert link.evaluate("a => a.hasAttribute('download')")
+            # The link as the browser resolves it (Quarto's script makes it absolute).
+            url = link.evaluate("a => a.href")
+            if mode == "file":
+                assert Path(unquote(urlparse(url).path)).is_file(), url
+            else:
+                response = context.request.get(url)
+                assert response.ok and response.text().count("\n") > 1, url
+    finally:
+        context.close()

@@ -12,6 +12,7 @@ import nbformat
 import pandas as pd
 import pytest
 from conftest import read_rows, write_rows
+from markupsafe import escape
 
 from munro_data import analysis
 from munro_data.escape import md
@@ -659,7 +660,7 @@ def _stated_count_texts(ctx) -> dict[str, str]:
         "home.headlines": home.headlines(ctx).text,
         "home.commitments_by_report": home.commitments_by_report(ctx).as_raw_html(),
         "timeline.summary": timeline.slippage_summary(ctx).text,
-        "timeline.chart": timeline.commitments_chart(ctx).caption,
+        "timeline.chart": timeline.commitments_chart(ctx).summary,
         "one_year_on": "\n".join(
             p.text for p in [one_year_on.intro(ctx), one_year_on.later_view(ctx)] if p
         ),
@@ -881,3 +882,182 @@ def test_actors_named_on_a_recommendation_page_link_to_their_pages(ctx) -> None:
         for actor in ctx.commitments.loc[ctx.commitments["rec_id"] == rec_id, "actor_id"]:
             if actor in with_page(ctx):
                 assert f"[{md(ctx.actor_name[actor])}]({page_name(actor)}):" in promises, actor
+
+
+# Every chart says what it shows -----------------------------------------------------------------
+
+
+def _chart_sections(ctx) -> list[Chart]:
+    charts = [one_year_on.status_chart(ctx)]
+    charts += [one_year_on.area_chart(ctx, area) for area in one_year_on.areas(ctx)]
+    charts += [timeline.status_grid(ctx), timeline.view_as_of(ctx)]
+    charts += [timeline.commitments_chart(ctx), stances.heatmap(ctx)]
+    return [c for c in charts if c is not None]
+
+
+def _furthest(ctx) -> tuple[set[str], str]:
+    """The two statuses of highest rank and their labels, read from the statuses table here."""
+    top = ctx.statuses.sort_values("rank").tail(2)
+    return set(top["status"]), f"{top['label'].iloc[1].lower()} or {top['label'].iloc[0].lower()}"
+
+
+def _expected_status_titles(ctx) -> dict[str, str]:
+    """The findings of the status charts, counted here from the snapshots themselves."""
+    codes, words = _furthest(ctx)
+    snap = ctx.snapshots
+    first_report = ctx.later_reports.iloc[0]
+    at_first = snap[
+        (snap["as_of"] == first_report["as_of"]) & (snap["source_id"] == first_report["source_id"])
+    ]
+    first_done = at_first["status"].isin(codes).sum()
+    first, last = snap["as_of"].min(), snap["as_of"].max()
+    now = snap.loc[snap["as_of"] == last, "known_status"].isin(codes).sum()
+    then = snap.loc[snap["as_of"] == first, "known_status"].isin(codes).sum()
+    total = snap["rec_id"].nunique()
+    verb = {1: "was"}
+    column = timeline.snapshot_columns(ctx).drop_duplicates("as_of").set_index("as_of")["column"]
+    return {
+        "status-first-report": f"By {first_report['as_of']:%B %Y}, {first_done} of {total}"
+        f" recommendations {verb.get(first_done, 'were')} {words}",
+        "status-by-report": f"At the latest report ({column[last]}), {now} of {total}"
+        f" recommendations {verb.get(now, 'were')} {words}, against {then} at the"
+        f" {column[first]}",
+    }
+
+
+def test_each_chart_states_its_finding_from_the_data(ctx) -> None:
+    """Each chart's title is its main fact, counted here from the tables the chart draws on."""
+    frames = {c.frame.name: c.frame for c in _chart_sections(ctx)}
+    for name, title in _expected_status_titles(ctx).items():
+        assert frames[name].title == title
+    # The commitments: the national bodies' promises delivered (on time, late, date not stated)
+    # and on time, by the one counting rule.
+    outcomes = ctx.outcomes[
+        ctx.outcomes["actor_id"].isin(ctx.national_actors) & ctx.outcomes["due_date"].notna()
+    ]
+    delivered = outcomes["outcome"].isin(["on_time", "late", "delivered_undated"]).sum()
+    on_time = (outcomes["outcome"] == "on_time").sum()
+    assert frames["commitments"].title.startswith(
+        f"{delivered} of the {len(outcomes)} dated promises made by"
+    )
+    assert (
+        f", {on_time} of them on time, counted at the latest report" in frames["commitments"].title
+    )
+    # The stances: whose average score was highest and lowest, from the responses.
+    scored = ctx.responses.drop_duplicates(["rec_id", "actor_id"])
+    scored = scored[scored["actor_id"].isin(ctx.responding)]
+    mean = scored["stance"].astype(str).map(ctx.stance_score).groupby(scored["actor_id"]).mean()
+    top, bottom = mean.round(1).idxmax(), mean.round(1).idxmin()
+    title = frames["stances"].title
+    assert title.startswith(f"{ctx.actor_name[top]} took the most positive stance on average")
+    assert f"{ctx.actor_name[bottom]} the least ({mean.round(1).min():+.1f})" in title
+    # Each area's chart: its largest count, in the report's own words, out of the one total
+    # every count of the chart shares.
+    for area in one_year_on.areas(ctx):
+        charted = one_year_on.charted_figures(ctx, area)
+        if charted.empty:
+            continue
+        assert charted["denominator"].nunique() == 1 and charted["unit"].nunique() == 1
+        title = frames[f"area-{area.replace('_', '-')}"].title
+        top = charted.loc[charted["value"].astype(float).idxmax()]
+        assert title.startswith(str(top["description"]).rstrip("."))
+        assert title.endswith(f"the largest of the {len(charted)} counts")
+
+
+def test_chart_findings_follow_changed_data(data_copy) -> None:
+    """A status moved to the furthest status changes the counts in the findings, by one."""
+    before = load_context(data_copy)
+    codes, _ = _furthest(before)
+    header, rows = read_rows(data_copy / "progress.csv")
+    first = before.later_reports.iloc[0]
+    moved = next(
+        r
+        for r in rows
+        if r["source_id"] == first["source_id"]
+        and r["reported_by"] == first["reported_by"]
+        and r["status"] not in codes
+        and r["scope"] == "national"
+    )
+    rec = moved["rec_id"]
+    for r in rows:
+        if r["rec_id"] == rec and r["source_id"] == first["source_id"]:
+            r["status"] = before.statuses.sort_values("rank")["status"].iloc[-1]
+    write_rows(data_copy / "progress.csv", header, rows)
+    after = load_context(data_copy)
+    expected = _expected_status_titles(after)
+    assert expected != _expected_status_titles(before)
+    assert one_year_on.status_chart_frame(after).title == expected["status-first-report"]
+    assert timeline.status_grid_frame(after).title == expected["status-by-report"]
+    assert (
+        one_year_on.status_chart_frame(after).title != one_year_on.status_chart_frame(before).title
+    )
+
+
+def test_each_chart_has_a_subtitle_a_source_and_a_short_text_alternative(ctx) -> None:
+    names = ctx.sources["source_id"].map(ctx.report_name)
+    for chart in _chart_sections(ctx):
+        frame = chart.frame
+        assert frame is not None, chart.div_id
+        assert frame.subtitle.endswith(".") and frame.title and not frame.title.endswith(".")
+        # The source line names reports as every page names them.
+        assert any(name in frame.source for name in names), (chart.div_id, frame.source)
+        # The text alternative is the finding and what is counted, not every value.
+        assert chart.summary == f"{frame.title}. {frame.subtitle}"
+        assert len(chart.summary) < 500, chart.div_id
+        html_out = chart.html()
+        assert f'id="{chart.div_id}-caption"' in html_out
+        assert str(escape(frame.title)) in html_out
+
+
+def _drawn_rows(chart: Chart) -> int:
+    """How many values the chart draws: cells of a heatmap, non-empty bars, or bars and rows."""
+    total = 0
+    for trace in chart.figure.data:
+        if trace.type == "heatmap":
+            total += sum(v is not None and v == v for row in trace.z for v in row)
+        elif trace.type == "bar":
+            total += sum(1 for x in trace.x if x)
+    return total
+
+
+def test_each_chart_table_holds_exactly_the_charts_data(ctx) -> None:
+    """The table view and the CSV hold a row (or a cell) for each value the chart draws."""
+    for chart in _chart_sections(ctx):
+        table, drawn = chart.frame.table, _drawn_rows(chart)
+        if chart.div_id in ("fig-status-first", "fig-view-as-of"):
+            # A row per theme and status, counting the recommendations a bar draws.
+            assert len(table) == drawn, chart.div_id
+            bars = sum(sum(t.x) for t in chart.figure.data if t.type == "bar")
+            assert table["Recommendations"].sum() == bars, chart.div_id
+        elif chart.div_id in ("fig-status-by-report", "fig-stance-heatmap"):
+            # A row per recommendation, a column per report or actor: a cell per coloured cell.
+            cells = table.drop(columns="Recommendation")
+            assert (cells != "").to_numpy().sum() == drawn, chart.div_id
+            assert len(table) == len(chart.figure.data[0].y), chart.div_id
+        elif chart.div_id == "fig-commitments":
+            assert len(table) == drawn == len(timeline.dated_commitments(ctx))
+        else:
+            assert len(table) == drawn, chart.div_id
+            assert table["Count"].tolist() == [float(x) for x in chart.figure.data[0].x]
+        rendered = chart.html()
+        assert rendered.count("<tr>") == len(table) + 1, chart.div_id  # and the header row
+        assert "<caption>" in rendered and f"chart-{chart.frame.name}.csv" in rendered
+
+
+def test_chart_csv_has_a_header_and_never_a_formula(ctx) -> None:
+    import csv
+    import io
+
+    from munro_data.pages import ChartFrame
+    from munro_data.pages._charts import chart_frames
+
+    frames = chart_frames(ctx)
+    assert sorted(f.name for f in frames) == sorted(c.frame.name for c in _chart_sections(ctx))
+    assert len({f.csv_name for f in frames}) == len(frames)
+    for frame in frames:
+        rows = list(csv.reader(io.StringIO(frame.csv_bytes().decode("utf-8"))))
+        assert rows[0] == list(frame.table.columns)
+        assert len(rows) == len(frame.table) + 1
+    bad = ChartFrame("x", "t", "s.", "src", pd.DataFrame({"a": ["fine", " =HYPERLINK(1)"]}))
+    with pytest.raises(ValueError, match=r"chart-x\.csv.*row 2, column 'a'"):
+        bad.csv_bytes()

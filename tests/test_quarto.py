@@ -69,6 +69,21 @@ def tables(soup: BeautifulSoup) -> list[tuple[str | None, int]]:
     return found
 
 
+def chart_frames(soup: BeautifulSoup) -> list[tuple]:
+    """Each chart's frame: its caption (finding and subtitle), source, CSV link and table."""
+    return [
+        (
+            figure.get("id"),
+            text(figure.select_one("figcaption")),
+            text(figure.select_one(".munro-chart-source")),
+            figure.select_one(".munro-chart-download a")["href"],
+            [text(cell) for cell in figure.select("details table caption, details table th")],
+            [[text(td) for td in tr.select("td")] for tr in figure.select("details tbody tr")],
+        )
+        for figure in soup.find("main").select("figure.munro-chart")
+    ]
+
+
 def toc(soup: BeautifulSoup) -> list[str]:
     nav = soup.find(id="TOC")
     return [a["href"] for a in nav.find_all("a")] if nav else []
@@ -83,6 +98,7 @@ def test_same_page_from_both_renderers(quarto_site: Path, plain_site: Path, page
     assert headings(quarto) == headings(plain)
     assert tables(quarto) == tables(plain)
     assert len(quarto.select("div.plotly-graph-div")) == len(plain.select("div.plotly-graph-div"))
+    assert chart_frames(quarto) == chart_frames(plain), "each chart's finding, table and CSV"
     assert [text(a) for a in quarto.select("main aside.cite-this")] == [
         text(a) for a in plain.select("main aside.cite-this")
     ], "the same citation, once"

@@ -98,6 +98,43 @@ def test_downloads_and_search(site: Path) -> None:
     assert "notebooks/rec-07.html#summary" in index
 
 
+@pytest.mark.parametrize("page", CONFIG.pages, ids=lambda p: p.source)
+def test_each_chart_offers_its_data_as_a_table_and_a_csv_with_the_same_rows(
+    site: Path, page
+) -> None:
+    """Each framed chart: its finding above it, a table of its data with a caption, and a link
+    to the CSV the build wrote, whose header is the table's head and whose rows are its rows."""
+    import csv
+    import io
+
+    def words(element) -> str:
+        # Without spaces: the reader marks abbreviations (<abbr>), which splits the text.
+        return "".join(element.get_text().split())
+
+    soup = page_soup(site, page)
+    for figure in soup.select("figure.munro-chart"):
+        chart = figure.select_one(".plotly-graph-div")
+        assert chart is not None, figure["id"]
+        title = words(figure.select_one("figcaption .munro-chart-title"))
+        table = figure.select_one("details table")
+        assert words(table.caption) == title
+        assert figure.select_one("details summary").get_text(strip=True)
+        link = figure.select_one(".munro-chart-download a")
+        target = (site / page.output).parent / link["href"]
+        assert target.resolve().parent == (site / "downloads").resolve(), link["href"]
+        rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+        assert ["".join(c.split()) for c in rows[0]] == [
+            words(th) for th in table.select("thead th")
+        ]
+        shown = [[words(td) for td in tr.select("td")] for tr in table.select("tbody tr")]
+        assert len(shown) == len(rows) - 1, figure["id"]
+        # The same cells, a number written in the table as it is in the file (12, not 12.0).
+        for row_shown, row_file in zip(shown, rows[1:], strict=True):
+            assert [c.replace(",", "") for c in row_shown] == [
+                "".join(c.split()).replace(",", "").removesuffix(".0") for c in row_file
+            ], figure["id"]
+
+
 # A missing value printed as text: pandas' nan, NaT and <NA>, Python's None. "None" followed by
 # a lowercase word is English ("None named", "None of the three actors' responses...").
 MISSING_VALUE = re.compile(r"\b(?:nan|NaT)\b|<NA>|\bNone\b(?!\s+[a-z])")

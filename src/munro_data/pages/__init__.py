@@ -19,9 +19,18 @@ from great_tables import GT
 from IPython.display import HTML, Markdown, display
 
 from ._context import POOL, Context, load_context
-from ._parts import Chart, Html, Prose
+from ._parts import Chart, ChartFrame, Html, Prose
 
-__all__ = ["Chart", "Context", "Html", "POOL", "Prose", "load_context", "show"]
+__all__ = [
+    "Chart",
+    "ChartFrame",
+    "Context",
+    "Html",
+    "POOL",
+    "Prose",
+    "load_context",
+    "show",
+]
 
 
 def show(*items) -> None:

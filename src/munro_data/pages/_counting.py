@@ -34,6 +34,17 @@ LOCAL = "local"
 
 # Outcomes in the order a count lists them; "undated" is never part of a count of dated promises.
 COUNTED = [k for k in analysis.OUTCOME_LABELS if k != "undated"]
+# The outcomes of a promise kept: on time, late, or after its date without saying when.
+DELIVERED = ("on_time", "late", "delivered_undated")
+
+
+def furthest_statuses(ctx: Context, how_many: int = 2) -> tuple[list[str], str]:
+    """The furthest statuses of the statuses table (by rank), and their labels as words.
+
+    A chart's finding counts recommendations at these: "delivered or partly delivered".
+    """
+    top = ctx.statuses.sort_values("rank", ascending=False).head(how_many)
+    return top["status"].astype(str).tolist(), " or ".join(s.lower() for s in top["label"])
 
 
 def scope_actors(ctx: Context, scope: str) -> list[str]:
@@ -77,6 +88,10 @@ class Tally:
         if self.scope == LOCAL:
             return f"{noun} made by {self.makers} for their own areas"
         return f"{noun} made by {self.makers}"
+
+    @property
+    def delivered(self) -> int:
+        return sum(self.counts[k] for k in DELIVERED)
 
     def phrase(self) -> str:
         """ "6 kept on time, 4 kept late, ..." (outcomes that occur, in order)."""

@@ -11,6 +11,8 @@ notebooks keep their outputs in git and nbval compares them with a fresh run.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +25,7 @@ import plotly.io as pio
 from great_tables import GT, loc, style
 from markupsafe import Markup
 
+from ..validation import formula_at
 from . import _palette, _template
 
 PLOTLY_CONFIG = _template.CONFIG
@@ -81,15 +84,91 @@ class Prose:
         return self.text
 
 
+# Where a page of notebooks/ finds the downloads (the build writes them beside the pages).
+DOWNLOADS = "../downloads/"
+
+
+@dataclass(frozen=True)
+class ChartFrame:
+    """What a chart shows, in words and as a table, computed from the data.
+
+    ``title`` states the chart's main finding; ``subtitle`` what is counted and its range
+    (which reports, dates, how many); ``source`` the reports it draws on; ``table`` holds
+    exactly the chart's data, its columns named for a reader (the table view and the CSV
+    download both come from it); ``hint`` says how to use the chart, where it can be clicked.
+    ``name`` names the CSV (``chart-<name>.csv``). Title and subtitle together are the chart's
+    caption, its short text alternative: the finding and its range, not every value.
+    """
+
+    name: str
+    title: str
+    subtitle: str
+    source: str
+    table: pd.DataFrame
+    hint: str | None = None
+
+    @property
+    def summary(self) -> str:
+        return f"{self.title}. {self.subtitle}"
+
+    @property
+    def csv_name(self) -> str:
+        return f"chart-{self.name}.csv"
+
+    def csv_bytes(self) -> bytes:
+        """The table as CSV: a header row, then a row per table row; numbers stay numbers.
+
+        No text cell may start a spreadsheet formula, the rule every download keeps (see
+        ``munro_data.validation.formula_at``): the data's own cells are refused by the
+        validator, so one found here comes from a page's words, and the build stops.
+        """
+        problems = [
+            f"row {i + 1}, column {column!r}: {value!r}"
+            for column in self.table.columns
+            for i, value in enumerate(self.table[column])
+            if isinstance(value, str) and formula_at(value) is not None
+        ]
+        if problems:
+            raise ValueError(
+                f"{self.csv_name}: a text cell would run as a formula in a spreadsheet: "
+                + "; ".join(problems)
+            )
+        out = io.StringIO()
+        self.table.to_csv(out, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        return out.getvalue().encode("utf-8")
+
+    def rows(self) -> list[list[str]]:
+        """The table's cells as a reader reads them: whole numbers without a decimal point."""
+        return [[_cell(v) for v in row] for row in self.table.itertuples(index=False)]
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}"
+    if isinstance(value, float):
+        return f"{value:,.10g}"
+    return "" if pd.isna(value) else str(value)
+
+
 @dataclass(frozen=True)
 class Chart:
-    """A plotly figure with a fixed element id and a caption that says what it shows."""
+    """A plotly figure with a fixed element id and a caption that says what it shows.
+
+    With a ``frame`` the chart is shown under its finding and over its source, with a table of
+    its data and a link to that data as CSV; its caption is then the frame's short summary.
+    """
 
     figure: go.Figure
     div_id: str
-    caption: str
+    caption: str = ""
     # JavaScript run once the chart is drawn ("{plot_id}" stands for its id), e.g. click handlers.
     script: str | None = None
+    frame: ChartFrame | None = None
+
+    @property
+    def summary(self) -> str:
+        """The chart's text alternative."""
+        return self.frame.summary if self.frame else self.caption
 
     def html(self) -> str:
         self.figure.update_layout(template=_template.NAME)
@@ -103,7 +182,12 @@ class Chart:
             post_script=self.script,
         )
         return render(
-            "figure.html.j2", div_id=self.div_id, chart=Markup(chart), caption=self.caption
+            "figure.html.j2",
+            div_id=self.div_id,
+            chart=Markup(chart),
+            caption=self.summary,
+            frame=self.frame,
+            downloads=DOWNLOADS,
         )
 
 
@@ -211,6 +295,16 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def source_line(names: list[str]) -> str:
+    """A chart's sources, each once, in the order given; apart by semicolons, since a source's
+    own name may hold a comma.
+
+    >>> source_line(["Munro's report, May 2012", "Derby's report, 2013", "Munro's report, May 2012"])
+    "Munro's report, May 2012; Derby's report, 2013"
+    """
+    return "; ".join(dict.fromkeys(names))
 
 
 def date_label(day: pd.Timestamp) -> str:

@@ -3,22 +3,27 @@ figures by area, and how the last report's picture differs."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
-from great_tables import GT
 
 from ..escape import md, plot, plot_wrapped, slug
 from . import _interact, _palette, recommendations
+from ._areas import area_chart as area_chart
+from ._areas import area_chart_frame as area_chart_frame
+from ._areas import area_chart_table as area_chart_table
+from ._areas import area_table as area_table
+from ._areas import area_title as area_title
+from ._areas import charted_figures as charted_figures
+from ._areas import listed_figures as listed_figures
 from ._context import Context
+from ._counting import furthest_statuses
 from ._further import FURTHER_ANCHOR, further_rows
 from ._parts import (
     Chart,
+    ChartFrame,
     Prose,
     counts_phrase,
     figure_value,
-    gt_table,
     join_words,
     number_word,
     plural,
@@ -173,14 +178,47 @@ def status_chart(ctx: Context) -> Chart | None:
         },
         wide={"layout": {"yaxis.ticktext": [plot(t) for t in themes], "height": 340}},
     )
-    counts = snap["status"].value_counts()
     return Chart(
-        fig,
-        "fig-status-first",
-        f"Status of the recommendations at {first['as_of']:%d %B %Y}, by theme, as"
-        f" given in {ctx.voice(first['source_id'], first['reported_by'])}: "
-        f"{counts_phrase(counts, ctx.status_label)}.",
-        script=_interact.behaviour(),
+        fig, "fig-status-first", script=_interact.behaviour(), frame=status_chart_frame(ctx)
+    )
+
+
+def status_chart_table(ctx: Context) -> pd.DataFrame:
+    """The status chart's data: a row per theme and status it counts, with the recommendations."""
+    snap = first_snapshot(ctx)
+    codes = ctx.status_order(snap["status"])
+    rows = []
+    for theme_id, title in ctx.theme_title.items():
+        for code in codes:
+            here = snap[(snap["theme_id"] == theme_id) & (snap["status"] == code)]
+            if len(here):
+                rows.append([title, ctx.status_text(code), len(here), _rec_list(here["rec_id"])])
+    return pd.DataFrame(rows, columns=["Theme", "Status", "Recommendations", "Which"])
+
+
+def _rec_list(rec_ids) -> str:
+    return ", ".join(str(r) for r in sorted(rec_ids))
+
+
+def status_chart_frame(ctx: Context) -> ChartFrame | None:
+    """The status chart's finding: how many recommendations the first report gave as furthest
+    on (delivered or partly delivered), of how many."""
+    first = first_report(ctx)
+    snap = first_snapshot(ctx)
+    if first is None or snap.empty:
+        return None
+    codes, words = furthest_statuses(ctx)
+    done = int(snap["status"].isin(codes).sum())
+    verb = "was" if done == 1 else "were"
+    voice = ctx.voice(first["source_id"], first["reported_by"])
+    return ChartFrame(
+        name="status-first-report",
+        title=f"By {first['as_of']:%B %Y}, {done} of {plural(len(snap), 'recommendation')}"
+        f" {verb} {words}",
+        subtitle=f"Recommendations by theme and status, as given in {voice} (as at"
+        f" {first['as_of']:%d %B %Y}): {counts_phrase(snap['status'].value_counts(), ctx.status_label)}.",
+        source=ctx.report_name(first["source_id"]),
+        table=status_chart_table(ctx),
     )
 
 
@@ -226,10 +264,6 @@ def areas(ctx: Context) -> list[str]:
     return [a for a in ordered if a not in (ABOUT_THE_FIGURES, OVERALL) and a in found]
 
 
-def area_title(area: str) -> str:
-    return area.replace("_", " ").capitalize()
-
-
 def areas_intro(ctx: Context) -> Prose:
     press = ctx.verdicts["source_id"].map(ctx.sources.set_index("source_id")["kind"])
     press_sources = ctx.verdicts.loc[press == "press_article", "source_id"].unique()
@@ -271,143 +305,6 @@ def area_verdicts(ctx: Context, area: str) -> Prose:
             "",
         ]
     return Prose("\n".join(lines).rstrip())
-
-
-def _wholes(figures: pd.DataFrame) -> pd.Series:
-    """The whole each figure counts a part of ("57 LSCBs"), or missing when none is stated.
-
-    A percentage names no whole the data can compare: 28% of council funding and 80% of one
-    family's costs are shares of different things, and go in the table, not on one axis.
-    """
-    counted = figures["unit"].ne("percent") & figures["denominator"].notna()
-    return pd.Series(
-        [
-            figure_value(d, u) if is_count else None
-            for d, u, is_count in zip(figures["denominator"], figures["unit"], counted, strict=True)
-        ],
-        index=figures.index,
-        dtype="object",
-    )
-
-
-def charted_figures(ctx: Context, area: str) -> pd.DataFrame:
-    """The area's counts out of one stated total, when at least two share it: like with like.
-
-    When two totals qualify, the one more figures share is charted (the first in the data on a
-    tie); the others are listed in the table.
-    """
-    # In the order of the data file, which follows the source, so related figures stay together.
-    here = ctx.figures[ctx.figures["topic"] == area]
-    whole = _wholes(here)
-    sizes = whole.value_counts(sort=False)
-    sizes = sizes[sizes >= 2]
-    if sizes.empty:
-        return here.iloc[0:0].assign(whole=pd.Series(dtype="object"))
-    chosen = sizes.index[list(sizes).index(sizes.max())]
-    return here[whole == chosen].assign(whole=chosen)
-
-
-def listed_figures(ctx: Context, area: str) -> pd.DataFrame:
-    here = ctx.figures[ctx.figures["topic"] == area]
-    return here.drop(index=charted_figures(ctx, area).index)
-
-
-def _label_rows(described: list[str]) -> tuple[list[int], list[int], int, list[list[str]]]:
-    """Where each bar and its description go, in pixels from the top: the description above
-    its bar, not beside it, since a phone has no room for long labels to the left."""
-    label_lines = [textwrap.wrap(d, 48) for d in described]
-    tops, centres, y = [], [], 0
-    for lines_of_label in label_lines:
-        tops.append(y)
-        y += 15 * len(lines_of_label) + 4 + 10
-        centres.append(y)
-        y += 10 + 12
-    return tops, centres, y, label_lines
-
-
-def area_chart(ctx: Context, area: str) -> Chart | None:
-    """The area's counts out of one stated total, each against that total."""
-    charted = charted_figures(ctx, area)
-    if charted.empty:
-        return None
-    whole = charted["whole"].iloc[0]
-    total = float(charted["denominator"].iloc[0])
-    described = [str(d).rstrip(".") for d in charted["description"]]
-    shown_as = [
-        figure_value(v, u, d)
-        for v, u, d in zip(charted["value"], charted["unit"], charted["denominator"], strict=True)
-    ]
-    tops, centres, y, label_lines = _label_rows(described)
-    fig = go.Figure(
-        go.Bar(
-            x=charted["value"],
-            y=centres,
-            width=20,
-            orientation="h",
-            marker={"color": _palette.BAR, "line": {"width": 0}},
-            text=[plot(v) for v in shown_as],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[
-                [plot(d), plot(ctx.cite(s))]
-                for d, s in zip(described, charted["source_id"], strict=True)
-            ],
-            hovertemplate="%{customdata[0]}: %{text}<br><i>%{customdata[1]}</i><extra></extra>",
-        )
-    )
-    for top, lines_of_label in zip(tops, label_lines, strict=True):
-        fig.add_annotation(
-            text="<br>".join(plot(line) for line in lines_of_label),
-            x=0,
-            xref="paper",
-            xanchor="left",
-            y=top,
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            font={"size": 12},
-        )
-    fig.update_layout(
-        height=y + 70,
-        margin={"t": 10, "r": 130, "b": 50},
-        xaxis={"range": [0, total], "title": f"Out of {plot(whole)}", "fixedrange": True},
-        yaxis={"range": [y, 0], "visible": False, "fixedrange": True},
-        showlegend=False,
-    )
-    return Chart(
-        fig,
-        f"fig-area-{slug(area)}",
-        f"{area_title(area)}, counted out of {whole}: "
-        + "; ".join(f"{d}: {v}" for d, v in zip(described, shown_as, strict=True))
-        + ".",
-    )
-
-
-def area_table(ctx: Context, area: str) -> GT | None:
-    """The area's other figures, in source order."""
-    listed = listed_figures(ctx, area)
-    if listed.empty:
-        return None
-    frame = pd.DataFrame(
-        {
-            "figure": [str(d).rstrip(".") for d in listed["description"]],
-            "value": [
-                figure_value(v, u, d)
-                for v, u, d in zip(
-                    listed["value"], listed["unit"], listed["denominator"], strict=True
-                )
-            ],
-            "source": [ctx.cite(s) for s in listed["source_id"]],
-        }
-    )
-    # "Other" only beside a chart of the area's figures.
-    heading = "Other figures" if len(charted_figures(ctx, area)) else "Figures"
-    table = (
-        gt_table(frame, f"tbl-figures-{slug(area)}")
-        .cols_label(figure=heading, value="Value", source="Source")
-        .cols_align("right", columns="value")
-    )
-    return table.cols_width({"figure": "62%", "value": "14%", "source": "24%"})
 
 
 def each_area(ctx: Context) -> list:

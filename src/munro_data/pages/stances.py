@@ -10,7 +10,19 @@ import plotly.graph_objects as go
 from ..escape import md, plot, plot_wrapped
 from . import _interact, _palette
 from ._context import POOL, Context
-from ._parts import Chart, Html, Prose, counts_phrase, plural, render, short, stepped_colourscale
+from ._parts import (
+    Chart,
+    ChartFrame,
+    Html,
+    Prose,
+    counts_phrase,
+    join_words,
+    plural,
+    render,
+    short,
+    source_line,
+    stepped_colourscale,
+)
 from .recommendations import page_href
 
 
@@ -194,7 +206,6 @@ def heatmap(ctx: Context) -> Chart:
     codes = ctx.stances.sort_values("score")["stance"].astype(str).tolist()
     low, high = min(ctx.stance_score.values()), max(ctx.stance_score.values())
     first = cells.rows_in(order)
-    rows = first["y"]
     fig = go.Figure(
         go.Heatmap(
             **first,
@@ -212,17 +223,53 @@ def heatmap(ctx: Context) -> Chart:
         cells.menu_item("Rows by disagreement", rows_by_disagreement(ctx)),
     ]
     _heatmap_layout(fig, cells, order, menu)
-    names = ", ".join(ctx.actor_name[a] for a in shown)
-    return Chart(
-        fig,
-        "fig-stance-heatmap",
-        f"Stance of {len(shown)} actors ({names}) on {len(rows)} recommendations, scored from"
-        f" {low:+d} ({ctx.stance_label[codes[0]].lower()}) to {high:+d}"
+    return Chart(fig, "fig-stance-heatmap", script=_interact.behaviour(), frame=heatmap_frame(ctx))
+
+
+def heatmap_table(ctx: Context) -> pd.DataFrame:
+    """The heatmap's data: a row per recommendation, a column per actor, each stance in words
+    with its score (empty where the actor took no position)."""
+    cells = coded(ctx).set_index(["rec_id", "actor_id"])
+    table = {"Recommendation": [ctx.rec_label(rec) for rec in ctx.recs_in_theme_order]}
+    for actor in columns(ctx):
+        table[ctx.actor_name[actor]] = [
+            f"{ctx.stance_label.get(cells.loc[(rec, actor), 'stance'])}"
+            f" ({_score_text(cells.loc[(rec, actor), 'score'])})"
+            if (rec, actor) in cells.index
+            else ""
+            for rec in ctx.recs_in_theme_order
+        ]
+    return pd.DataFrame(table)
+
+
+def heatmap_frame(ctx: Context) -> ChartFrame:
+    """The heatmap's finding: whose stances were the most positive on average, and whose the
+    least."""
+    shown = columns(ctx)
+    mean = scores(ctx).mean().round(1)
+    most = [ctx.actor_name[a] for a in shown if mean[a] == mean.max()]
+    least = [ctx.actor_name[a] for a in shown if mean[a] == mean.min()]
+    codes = ctx.stances.sort_values("score")["stance"].astype(str).tolist()
+    low, high = min(ctx.stance_score.values()), max(ctx.stance_score.values())
+    dates = ctx.sources.set_index("source_id")["date"]
+    said = coded(ctx).query("source_id != ''")
+    said = said.assign(date=said["source_id"].map(dates)).sort_values(["date", "source_id"])
+    named = [ctx.cite(r.source_id, r.actor_id) for r in said.itertuples()]
+    if ctx.pooled:
+        named.append(f"{plural(len(ctx.pooled), 'council')}' own documents")
+    return ChartFrame(
+        name="stances",
+        title=f"{join_words(most)} took the most positive stance on average ({mean.max():+.1f}),"
+        f" {join_words(least)} the least ({mean.min():+.1f})",
+        subtitle=f"The stance of each of {len(shown)} actors on each of"
+        f" {plural(len(ctx.recommendations), 'recommendation')}, scored from {low:+d}"
+        f" ({ctx.stance_label[codes[0]].lower()}) to {high:+d}"
         f" ({ctx.stance_label[codes[-1]].lower()}); the same data, with every quote, is in the"
-        " tables on the Recommendations page. Click a cell or a row's name to open the"
-        " recommendation's page; on a touch screen, a first tap on a cell shows its quote and a"
-        " second tap opens the page.",
-        script=_interact.behaviour(),
+        " tables on the Recommendations page.",
+        source=source_line(named),
+        table=heatmap_table(ctx),
+        hint="Click a cell or a recommendation's name to open its page; on a touch"
+        " screen, a first tap on a cell shows its quote and a second tap opens the page.",
     )
 
 

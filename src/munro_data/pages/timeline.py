@@ -7,25 +7,30 @@ import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
-from great_tables import GT
 
 from .. import analysis
 from ..escape import md, plot, plot_wrapped
-from . import _interact, _palette, _promises
+from . import _interact, _palette
 from ._context import Context
-from ._counting import LOCAL, NATIONAL, outcome_text, tally
+from ._counting import furthest_statuses
 from ._parts import (
     Chart,
+    ChartFrame,
     Prose,
-    colour_cells,
-    date_label,
-    gt_table,
     join_words,
     number_word,
     plural,
     short,
+    source_line,
     stepped_colourscale,
 )
+from ._timeline_promises import commitments_chart as commitments_chart
+from ._timeline_promises import commitments_chart_frame as commitments_chart_frame
+from ._timeline_promises import commitments_chart_table as commitments_chart_table
+from ._timeline_promises import dated_commitments as dated_commitments
+from ._timeline_promises import slippage as slippage
+from ._timeline_promises import slippage_summary as slippage_summary
+from ._timeline_promises import slippage_table as slippage_table
 from .recommendations import page_href
 from .recommendations import status_falls as status_falls
 
@@ -209,15 +214,66 @@ def status_grid(ctx: Context) -> Chart:
     )
     _grid_on_a_phone(ctx, fig, snap, cells)
     return Chart(
-        fig,
-        "fig-status-by-report",
-        "Status of each recommendation as reported at each date: the Government response,"
-        " then each later report's national view; each cell names its status in words, and a"
-        " cell whose report did not mention the recommendation gives the earlier status that"
-        " still stood, with its month (on a narrow screen, in brackets). Click a cell or a"
-        " row's name to open the recommendation's page; on a touch screen, a first tap on a"
-        " cell shows its detail and a second tap opens the page.",
-        script=_interact.behaviour(),
+        fig, "fig-status-by-report", script=_interact.behaviour(), frame=status_grid_frame(ctx)
+    )
+
+
+def _report_columns(snap: pd.DataFrame) -> list[str]:
+    return snap.drop_duplicates("column").sort_values("as_of")["column"].tolist()
+
+
+def status_grid_table(ctx: Context) -> pd.DataFrame:
+    """The grid's data: a row per recommendation, a column per report, each cell's words."""
+    snap = snapshot_columns(ctx)
+    grid = snap.set_index(["rec_id", "column"])
+    table = {"Recommendation": [ctx.rec_label(rec) for rec in ctx.recs_in_theme_order]}
+    for column in _report_columns(snap):
+        table[column] = [
+            _cell_text(ctx, grid.loc[(rec, column)]) for rec in ctx.recs_in_theme_order
+        ]
+    return pd.DataFrame(table)
+
+
+def _reports_drawn_on(ctx: Context, snap: pd.DataFrame) -> str:
+    """The reports a chart of the snapshots draws on, in date order, each as a reader cites it."""
+    reports = snap.drop_duplicates(["source_id", "reported_by"]).sort_values("as_of")
+    return source_line([ctx.cite(r.source_id, r.reported_by) for r in reports.itertuples()])
+
+
+def _furthest_at(ctx: Context, snap: pd.DataFrame, as_of) -> int:
+    codes, _ = furthest_statuses(ctx)
+    return int(snap.loc[snap["as_of"] == as_of, "known_status"].isin(codes).sum())
+
+
+def _column_at(snap: pd.DataFrame, as_of) -> str:
+    """The report a column of the snapshots stands for, as its heading names it."""
+    return str(snap.loc[snap["as_of"] == as_of, "column"].iloc[0])
+
+
+def status_grid_frame(ctx: Context) -> ChartFrame:
+    """The grid's finding: how many recommendations stood delivered or partly delivered at the
+    latest report, against the first."""
+    snap = snapshot_columns(ctx)
+    first, last = snap["as_of"].min(), snap["as_of"].max()
+    _, words = furthest_statuses(ctx)
+    now, then = _furthest_at(ctx, snap, last), _furthest_at(ctx, snap, first)
+    total = snap["rec_id"].nunique()
+    reports = len(_report_columns(snap))
+    return ChartFrame(
+        name="status-by-report",
+        # Each count names its report: the latest may be another reporter's reading, not a
+        # later state of the same one (a fall between columns is a different reader).
+        title=f"At the latest report ({_column_at(snap, last)}), {now} of"
+        f" {plural(total, 'recommendation')} {'was' if now == 1 else 'were'} {words}, against"
+        f" {then} at the {_column_at(snap, first)}",
+        subtitle=f"The status of each recommendation at each of {reports} reports, {first:%B %Y}"
+        f" to {last:%B %Y}: the {analysis.BASELINE}, then each later report's national view; a"
+        " report that did not mention a recommendation leaves its earlier status standing,"
+        " with its month.",
+        source=_reports_drawn_on(ctx, snap),
+        table=status_grid_table(ctx),
+        hint="Click a cell or a recommendation's name to open its page; on a touch"
+        " screen, a first tap on a cell shows its detail and a second tap opens the page.",
     )
 
 
@@ -335,128 +391,57 @@ def view_as_of(ctx: Context) -> Chart:
         ],
     )
     _view_on_a_phone(fig, report_columns, themes)
-    return Chart(
-        fig,
-        "fig-view-as-of",
-        "Number of recommendations at each status, by theme, as of the chosen report"
-        " (the latest is shown first); the chart above gives every recommendation.",
-        script=_interact.behaviour(),
-    )
+    return Chart(fig, "fig-view-as-of", script=_interact.behaviour(), frame=view_as_of_frame(ctx))
 
 
-def dated_commitments(ctx: Context) -> pd.DataFrame:
-    outcomes = ctx.outcomes
-    return outcomes[outcomes["due_date"].notna()].sort_values(["due_date", "commitment_id"])
+def _themed_snapshots(ctx: Context) -> pd.DataFrame:
+    snap = snapshot_columns(ctx).merge(ctx.recommendations[["rec_id", "theme_id"]], on="rec_id")
+    return snap.assign(theme=snap["theme_id"].map(ctx.theme_title))
 
 
-def commitments_chart(ctx: Context) -> Chart:
-    """Each dated commitment from the day it was made to its due date, coloured by outcome."""
-    dated = dated_commitments(ctx)
-    named = _promises.names(dated)
-    fig = go.Figure()
-    bars = _promises.add_outcome_bars(fig, ctx, dated, named)
-    _promises.add_deliveries(fig, dated, named)
-    _promises.add_report_lines(fig, ctx)
-    _promises.lay_out(fig, dated, named, bars)
-    national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
-    return Chart(
-        fig,
-        "fig-commitments",
-        f"The {national.total} {national.scope_words}"
-        + (f" and the {local.total} {local.scope_words}" if local.total else "")
-        + ", each from the day it was made to its due date, coloured by its outcome counted at"
-        " the latest report; lines mark the reports, each named in the legend. The table"
-        " below lists the same commitments. Click a bar or a promise's name to open its"
-        " recommendation's page; on a touch screen, a first tap on a bar shows its detail and a"
-        " second tap opens the page.",
-        script=_interact.behaviour(),
-    )
+def view_as_of_table(ctx: Context) -> pd.DataFrame:
+    """The chart's data: at each report, a row per theme and status it counts."""
+    snap = _themed_snapshots(ctx)
+    rows = []
+    for column in _report_columns(snap):
+        here = snap[snap["column"] == column]
+        for theme in ctx.theme_title.values():
+            for code in status_codes(ctx):
+                count = int(((here["theme"] == theme) & (here["known_status"] == code)).sum())
+                if count:
+                    rows.append([column, theme, ctx.status_text(code), count])
+    return pd.DataFrame(rows, columns=["Report", "Theme", "Status", "Recommendations"])
 
 
-def slippage_table(ctx: Context) -> pd.DataFrame:
-    outcomes = ctx.outcomes.sort_values(["rec_id", "commitment_id"]).reset_index(drop=True)
-    return pd.DataFrame(
-        {
-            "rec_id": outcomes["rec_id"],
-            "who": outcomes["actor_id"].map(ctx.actor_name),
-            "description": outcomes["description"],
-            "due": outcomes["due_text"].fillna("no time given"),
-            "last": [
-                f"{ctx.status_text(status)}: {ctx.voice(source, who)}" if pd.notna(day) else "none"
-                for day, who, source, status in zip(
-                    outcomes["last_report"],
-                    outcomes["last_reporter"],
-                    outcomes["last_source"],
-                    outcomes["last_status"],
-                    strict=True,
-                )
-            ],
-            "outcome": outcomes["outcome"],
-            "outcome_words": [
-                outcome_text(ctx, row, heard=False) for row in outcomes.to_dict("records")
-            ],
-            "delivered": outcomes["delivered_on"].map(date_label),
-            "months_late": outcomes["months_late"],
-        }
-    )
-
-
-def slippage(ctx: Context) -> GT:
-    frame = slippage_table(ctx)
-    table = gt_table(frame, "tbl-slippage")
-    table = table.cols_label(
-        rec_id="Rec.",
-        who="By",
-        description="Promise",
-        due="Due",
-        last="Last heard",
-        outcome_words="Outcome at the latest report",
-        delivered="Delivered",
-        months_late="Months late",
-    )
-    # The words say what became of the promise ("Decided late" for a promise to decide); the
-    # colour is its outcome's.
-    table = colour_cells(table, "outcome_words", frame["outcome"], _palette.OUTCOME)
-    return table.cols_hide("outcome").sub_missing(missing_text="")
-
-
-def slippage_summary(ctx: Context) -> Prose:
-    """The promises counted at the latest report: national bodies', then councils' apart."""
-    national, local = tally(ctx, NATIONAL), tally(ctx, LOCAL)
-    when = (
-        f"counted at the latest report ({md(ctx.report_name(_latest_source(ctx)))})"
-        if len(ctx.later_reports)
-        else "with no later report in the data"
-    )
-    sentences = [national.sentence(when)]
-    late = national.frame[national.frame["outcome"] == "late"]
-    if len(late):
-        sentences.append(
-            f"Those kept late came {late['months_late'].min()} to"
-            f" {late['months_late'].max()} months after their dates."
+def view_as_of_frame(ctx: Context) -> ChartFrame:
+    """The chart's finding: the theme with the most recommendations furthest on at the latest
+    report."""
+    snap = _themed_snapshots(ctx)
+    last = snap["as_of"].max()
+    codes, words = furthest_statuses(ctx)
+    here = snap[snap["as_of"] == last]
+    done = here["known_status"].isin(codes).groupby(here["theme"]).sum()
+    best = [t for t in ctx.theme_title.values() if t in done.index and done[t] == done.max()]
+    if done.max() == 0:
+        title = f"By {last:%B %Y}, no recommendation was {words}"
+    elif len(best) == 1:
+        of = int((here["theme"] == best[0]).sum())
+        title = (
+            f"By {last:%B %Y}, {best[0]} had the most recommendations {words}:"
+            f" {int(done.max())} of its {of}"
         )
-    overdue = national.frame[national.frame["outcome"] == "open_overdue"]
-    if len(overdue):
-        worst = overdue.sort_values(["months_late", "commitment_id"], ascending=[False, True])
-        worst = worst.iloc[0]
-        sentences.append(
-            f"Of those reported open after the due date, the longest overdue when last reported,"
-            f" {md(worst['description'].lower())} (recommendation {worst['rec_id']}), was"
-            f" {plural(int(worst['months_late']), 'month')} past its date at"
-            f" {md(ctx.report_name(worst['last_source']))}."
+    else:
+        title = (
+            f"By {last:%B %Y}, {join_words(best)} had the most recommendations {words},"
+            f" {int(done.max())} each"
         )
-    if national.counts["not_reported_since"]:
-        sentences.append(
-            "A promise not reported on since its due date may have been kept or not: no report"
-            " in the data says which; the table gives what was last heard of each."
-        )
-    if local.total:
-        sentences.append(local.sentence(when))
-    undated = ctx.outcomes[ctx.outcomes["due_date"].isna()]
-    if len(undated):
-        sentences.append(f"{plural(len(undated), 'further commitment')} named no date.")
-    return Prose(" ".join(sentences))
-
-
-def _latest_source(ctx: Context) -> str:
-    return ctx.later_reports.iloc[-1]["source_id"]
+    reports = len(_report_columns(snap))
+    return ChartFrame(
+        name="status-by-theme",
+        title=title,
+        subtitle=f"Recommendations by theme and status at each of {reports} reports,"
+        f" {snap['as_of'].min():%B %Y} to {last:%B %Y}; the menu chooses the report, the"
+        " latest shown first.",
+        source=_reports_drawn_on(ctx, snap),
+        table=view_as_of_table(ctx),
+    )

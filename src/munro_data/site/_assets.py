@@ -181,7 +181,8 @@ def prepare(
 
 
 def _download_files(data_dir: Path) -> dict[str, bytes]:
-    """The files offered for download, by their name in downloads/, read from inside the folder.
+    """The files offered for download, by their name in downloads/, read from inside the folder,
+    and each chart's data (``chart_files``).
 
     A table is offered as ``<its resource name>.csv``, whatever its path: resource names are
     unique, so two tables can never take one name (resources at ``a/themes.csv`` and
@@ -195,6 +196,7 @@ def _download_files(data_dir: Path) -> dict[str, bytes]:
         raise ValueError(f"{data_dir}: {problems[0]}")
     files = {f"{name}.csv": read_inside(data_dir, t.path) for name, t in tables.items()}
     files[DESCRIPTOR] = read_inside(data_dir, DESCRIPTOR)
+    files.update(chart_files(data_dir))
     for extra in ("CODEBOOK.md", "README.md"):
         try:
             files[extra] = read_inside(data_dir, extra)
@@ -202,6 +204,15 @@ def _download_files(data_dir: Path) -> dict[str, bytes]:
             if refused.kind != "missing-file":
                 raise ValueError(f"{data_dir / extra}: expected {refused.reason}") from None
     return files
+
+
+def chart_files(data_dir: Path) -> dict[str, bytes]:
+    """Each chart's data as the CSV its page links to (``chart-<name>.csv``), made from the
+    same frame as the chart's table view, so the two hold the same rows."""
+    from ..pages import load_context
+    from ..pages._charts import chart_frames
+
+    return {frame.csv_name: frame.csv_bytes() for frame in chart_frames(load_context(data_dir))}
 
 
 def _data_digest(data_dir: Path, files: dict[str, bytes]) -> str:
