@@ -118,19 +118,25 @@ def add_outcome_bars(
     return bars
 
 
+def _kept_by(row: dict) -> str:
+    return "Decided" if row.get("promise") == "decide" else "Delivered"
+
+
 def add_deliveries(fig: go.Figure, dated: pd.DataFrame, named: dict[str, list[str]]) -> None:
     delivered = dated[dated["delivered_on"].notna()]
     fig.add_scatter(
         y=[row_label(named[c]) for c in delivered["commitment_id"]],
         x=delivered["delivered_on"].dt.strftime("%Y-%m-%d"),
         mode="markers",
-        name="Delivered on",
+        # A promise to decide is kept by its decision: the diamond is that day.
+        name="Day delivered or decided",
         marker={"symbol": "diamond", "size": 10, "color": "#000"},
         customdata=[
-            [date_label(day), page_href(rec)]
-            for day, rec in zip(delivered["delivered_on"], delivered["rec_id"], strict=True)
+            # The link comes last, where the chart's script looks for it.
+            [date_label(row["delivered_on"]), _kept_by(row), page_href(row["rec_id"])]
+            for row in delivered.to_dict("records")
         ],
-        hovertemplate="Delivered: %{customdata[0]}<extra></extra>",
+        hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>",
     )
 
 
