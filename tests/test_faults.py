@@ -27,8 +27,9 @@ import pytest
 from conftest import copy_project
 
 from munro_data._package import REPO_DATA_DIR
+from munro_data.site import _render
 from munro_data.site import _transaction as transaction
-from munro_data.site import build as build_module
+from munro_data.site import _uptodate as uptodate
 from munro_data.site.build import build
 
 # SIGKILL and flock: the faults are those of a POSIX system.
@@ -69,9 +70,11 @@ def state(project: Path) -> dict[str, dict[str, bytes]]:
 
 
 def leftovers(project: Path) -> list[str]:
-    """Staging folders, old sites, journals: anything but the lock a finished build leaves."""
+    """Staging folders, old sites, journals: anything but the lock and the stamp a finished
+    build leaves."""
+    kept = {".site.lock", uptodate.STAMP.name}
     found = [p.name for p in project.iterdir() if p.name.startswith((".site-build-", "._site-"))]
-    found += [p.name for p in (project / "build").iterdir() if p.name != ".site.lock"]
+    found += [p.name for p in (project / "build").iterdir() if p.name not in kept]
     return found
 
 
@@ -211,7 +214,7 @@ def test_a_render_that_raises_changes_nothing(states: States, monkeypatch) -> No
     def broken(*args, **kwargs):
         raise RuntimeError("the renderer failed")
 
-    monkeypatch.setattr(build_module, "render_pages", broken)
+    monkeypatch.setattr(_render, "render_pages", broken)
     with pytest.raises(RuntimeError, match="the renderer failed"):
         build(None, project / "data", project_dir=project, use_quarto=False, **QUIET)
     assert states.which(state(project)) == "old"

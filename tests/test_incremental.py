@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from conftest import Built, clone_built, copy_project, read_rows, write_rows
 from test_csp import check_site
 
+from munro_data.site import _uptodate as uptodate
 from munro_data.site._config import PROJECT_DIR, read_config
 from munro_data.site._execute import STAMP_KEY, modules_used, plan
 from munro_data.site.build import build, executed_root
@@ -138,6 +140,9 @@ def test_a_renderer_change_rerenders_every_page(tmp_path: Path, monkeypatch) -> 
     build(out, execute=False, project_dir=project, use_quarto=False, log=lambda *_: None)
     real = render._layout_digest
     monkeypatch.setattr(render, "_layout_digest", lambda config: real(config) + "-changed")
+    # A real change to the renderer changes the package's files, which the build's stamp holds;
+    # the patch above does not, so the stamp goes as that change would make it go.
+    (project / uptodate.STAMP).unlink()
     said: list[str] = []
     build(out, execute=False, project_dir=project, use_quarto=False, log=said.append)
     assert f"render: {len(NOTEBOOKS)} page(s) rendered, 0 unchanged" in said
@@ -180,3 +185,43 @@ def test_the_import_scan_is_frozen_and_follows_the_file(tmp_path: Path) -> None:
     module.write_text("from munro_data import analysis\n", encoding="utf-8")
     now = _module_imports("munro_data.pages.scanned", module)
     assert "munro_data.analysis" in now and "munro_data.escape" not in now
+
+
+def test_a_no_change_build_checks_its_stamp_and_stops(tmp_path: Path) -> None:
+    """A build after no change stops at its stamp; any input changed, or a file the build wrote
+    deleted, makes the next build run and put it right."""
+    project = copy_project(tmp_path / "project")
+    data = project / "data"
+    shutil.copytree(PROJECT_DIR / "data", data)
+    out = tmp_path / "_site"
+
+    def run() -> list[str]:
+        said: list[str] = []
+        build(out, data, execute=False, project_dir=project, use_quarto=False, log=said.append)
+        return said
+
+    run()
+    site = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    said = run()
+    assert len(said) == 1 and said[0].startswith(f"site: {out} up to date"), said
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == site
+
+    # Each input, or a file the build wrote: the next build runs, then the one after stops.
+    page = out / "notebooks" / "02-stances.html"
+    codebook = data / "CODEBOOK.md"
+    touches = {
+        "a data file": lambda: codebook.write_text(codebook.read_text() + "\nA rule.\n"),
+        "a notebook": lambda: (project / "index.ipynb").write_bytes(
+            (project / "index.ipynb").read_bytes() + b"\n"
+        ),
+        "the website config": lambda: (project / "_quarto.yml").write_bytes(
+            (project / "_quarto.yml").read_bytes() + b"\n"
+        ),
+        "a page deleted": page.unlink,
+        "a download deleted": lambda: next((project / "downloads").glob("*.csv")).unlink(),
+    }
+    for what, touch in touches.items():
+        touch()
+        assert any(line.startswith("render:") for line in run()), what
+        assert page.is_file()
+        assert "up to date" in run()[0], what

@@ -28,6 +28,7 @@ from plotly.offline import get_plotlyjs_version
 from .. import load_all
 from .._package import DESCRIPTOR, PathRefused, read_inside
 from .._validate import FORMULA_START, PackageReport, load_package
+from ._uptodate import vendor_cache
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_BUNDLE = "plotly.js-cartesian-dist-min"
@@ -42,13 +43,6 @@ class VendorError(RuntimeError):
 def vendor_pins() -> dict[str, dict]:
     pins = json.loads(VENDOR_PINS.read_text(encoding="utf-8"))
     return {name: pin for name, pin in pins.items() if not name.startswith("_")}
-
-
-def vendor_cache() -> Path:
-    if "MUNRO_VENDOR_CACHE" in os.environ:
-        return Path(os.environ["MUNRO_VENDOR_CACHE"])
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "munro-tracker" / "npm"
 
 
 def integrity(data: bytes) -> str:

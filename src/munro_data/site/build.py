@@ -14,15 +14,9 @@ from pathlib import Path
 
 from .. import DataValidationError, PackageReport, validate
 from .._package import resolve_data_dir
-from . import _cite, _csp, _reader
-from . import _recpages as recpages
 from . import _transaction as transaction
-from ._assets import prepare
-from ._config import PROJECT_DIR, read_config
-from ._execute import run_changed
-from ._quarto import quarto
-from ._quarto import render as render_with_quarto
-from ._render import render_pages, write_static
+from . import _uptodate as uptodate
+from ._config import PROJECT_DIR
 
 
 class BuildStopped(RuntimeError):
@@ -84,19 +78,29 @@ def _build(output, data_dir, execute, force, use_quarto, project_dir, log) -> Pa
     started = time.perf_counter()
     data_dir = resolve_data_dir(data_dir)
     output = Path(output or project_dir / "_site").resolve()
-    report = validate(data_dir)
-    if not report.ok:
-        # Stop before anything is overwritten: no notebook, no page.
-        raise DataValidationError(report.problems, data_dir)
-    log(
-        f"data: {len(report.tables)} tables valid, {report.quotes_checked} quotes found ({data_dir})"
-    )
-
     root = executed_root(project_dir, data_dir)
     if use_quarto is None:
-        use_quarto = quarto() is not None
+        use_quarto = shutil.which("quarto") is not None
+    options = {"execute": execute, "use_quarto": use_quarto, "data_dir": str(data_dir)}
     output.parent.mkdir(parents=True, exist_ok=True)
     with transaction.lock(project_dir, log):
+        # Nothing it is made from changed since the last finished build: nothing to do.
+        if not force and uptodate.current(project_dir, data_dir, root, output, options):
+            log(
+                f"site: {output} up to date, nothing it is built from changed"
+                f" (checked in {time.perf_counter() - started:.2f} s)"
+            )
+            return output
+        before = uptodate.sources(project_dir, data_dir, options)
+        uptodate.clear(project_dir)
+        report = validate(data_dir)
+        if not report.ok:
+            # Stop before anything is overwritten: no notebook, no page.
+            raise DataValidationError(report.problems, data_dir)
+        log(
+            f"data: {len(report.tables)} tables valid, {report.quotes_checked} quotes found"
+            f" ({data_dir})"
+        )
         # Settle a build that was killed or failed: its leftovers are no live build's.
         transaction.recover(project_dir, output, log)
         journal = transaction.Journal(project_dir)
@@ -126,6 +130,9 @@ def _build(output, data_dir, execute, force, use_quarto, project_dir, log) -> Pa
         transaction.fault("committed")
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        stamp = uptodate.record(project_dir, data_dir, root, output, options)
+        if stamp["sources"] == before:  # Else an edit came during the build: next one runs.
+            uptodate.write(project_dir, stamp)
     log(f"site: {output} built in {time.perf_counter() - started:.1f} s")
     return output
 
@@ -147,6 +154,14 @@ def _make(
     The notebooks under ``root`` and the downloads are rewritten here, in place: the caller's
     journal puts them back if the new site does not make it into place.
     """
+    # Imported here, not above: a build with nothing to do needs none of them.
+    from . import _cite, _csp, _reader, _render
+    from . import _recpages as recpages
+    from ._assets import prepare
+    from ._config import read_config
+    from ._execute import run_changed
+    from ._quarto import render as render_with_quarto
+
     if root != project_dir:
         log(f"notebooks: other data, so executed copies go to {root}; tracked notebooks untouched")
         _copy_layout(project_dir, root)
@@ -176,8 +191,10 @@ def _make(
         # The folder holding the executed notebooks is the Quarto project rendered.
         render_with_quarto(root, staging, data_dir, previous=previous, log=log)
     else:
-        index = render_pages(config, staging, previous=previous, log=log, notebook_root=root)
-        write_static(staging, index, log=log)
+        index = _render.render_pages(
+            config, staging, previous=previous, log=log, notebook_root=root
+        )
+        _render.write_static(staging, index, log=log)
         _cite.apply(staging, config.pages, _cite.read_package(data_dir), config.title)
         _reader.apply(staging, config.pages, data_dir, root)
         for resource in ("assets", "downloads"):
