@@ -470,6 +470,9 @@ def test_the_codebook_is_sanitised_html_with_its_headings_as_text(data_copy: Pat
     assert live_markup(html.replace('<table class="table">', "<table>")) == []
 
 
+# Slow (the payload build executes every notebook): its fixtures are asked for by name, so the
+# tiers in conftest.py cannot see them.
+@pytest.mark.slow
 @pytest.mark.parametrize("renderer", ["nbconvert", "quarto"])
 def test_shortcodes_and_raw_blocks_in_the_codebook_are_shown_as_typed(
     request, renderer: str

@@ -92,11 +92,11 @@ def _build(output, data_dir, execute, force, use_quarto, project_dir, log) -> Pa
             )
             return output
         before = uptodate.sources(project_dir, data_dir, options)
-        uptodate.clear(project_dir)
         report = validate(data_dir)
         if not report.ok:
             # Stop before anything is overwritten: no notebook, no page.
             raise DataValidationError(report.problems, data_dir)
+        uptodate.clear(project_dir)
         log(
             f"data: {len(report.tables)} tables valid, {report.quotes_checked} quotes found"
             f" ({data_dir})"
