@@ -140,6 +140,39 @@ def plain_site(site: Path) -> Path:
     return site
 
 
+# -- The browser ------------------------------------------------------------------------------
+
+
+def _require_browser() -> None:
+    from chromium import CHROMIUM
+
+    missing = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "the playwright package is not installed (make install)"
+    if missing is None and not CHROMIUM.exists():
+        missing = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if missing:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(f"browser tests skipped: {missing}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run (a launch costs seconds); each test opens its own
+    context, so no state passes between tests."""
+    _require_browser()
+    from chromium import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 # -- Builds on other data ---------------------------------------------------------------------
 
 # Markup in text fields: it must be shown as text, and never run, wherever it reaches.
