@@ -392,7 +392,7 @@ def payload_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def payload_site(payload_data: PayloadCopy, payload_project: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("payload-site") / "tracker"
-    return build(out, payload_data.path, project_dir=payload_project, use_quarto=False, log=print)
+    return build(out, payload_data.path, project_dir=payload_project, use_quarto=False)
 
 
 @pytest.fixture(scope="module")
@@ -402,7 +402,7 @@ def payload_quarto_site(request, tmp_path_factory) -> Path:
     request.getfixturevalue("payload_site")
     data, project = (request.getfixturevalue(f) for f in ("payload_data", "payload_project"))
     out = tmp_path_factory.mktemp("payload-quarto") / "tracker"
-    return build(out, data.path, project_dir=project, use_quarto=True, log=print)
+    return build(out, data.path, project_dir=project, use_quarto=True)
 
 
 def test_what_validates_builds(payload_data: PayloadCopy, payload_site: Path) -> None:

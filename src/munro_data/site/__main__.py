@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -29,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     s = commands.add_parser("strip-cdn", help="(Quarto post-render) drop CDN require.js/jQuery")
     s.add_argument("site_dir", nargs="?", type=Path)
     args = parser.parse_args(argv)
+    # The build's progress, one plain line each, on stdout (a terminal also gets a bar on
+    # stderr while notebooks run); warnings and errors the same way.
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
 
     # The assets module is imported for these commands only: a build with nothing to do needs
     # none of it.
