@@ -31,8 +31,15 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("site_dir", nargs="?", type=Path)
     args = parser.parse_args(argv)
     # The build's progress, one plain line each, on stdout (a terminal also gets a bar on
-    # stderr while notebooks run); warnings and errors the same way.
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    # stderr while notebooks run); its warnings the same way.
+    # Only this package's lines: the libraries' own (nbclient's "Executing notebook ...") stay
+    # at their warnings.
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("munro_data")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
     # The assets module is imported for these commands only: a build with nothing to do needs
     # none of it.
