@@ -18,9 +18,11 @@ uses (see ``pytest_collection_modifyitems``), so a new test that uses one is in 
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -116,7 +118,7 @@ def quarto_site(tmp_path_factory) -> Path:
     require_quarto()
     QUARTO_BUILD_STATUS["before"] = git_status()
     out = tmp_path_factory.mktemp("served-quarto") / "tracker"
-    site = build(out, execute=False, use_quarto=True, log=lambda *_: None)
+    site = build(out, execute=False, use_quarto=True)
     QUARTO_BUILD_STATUS["after"] = git_status()
     return site
 
@@ -131,13 +133,66 @@ def site(tmp_path_factory) -> Path:
     from munro_data.site.build import build
 
     out = tmp_path_factory.mktemp("served") / "tracker"
-    return build(out, execute=False, use_quarto=False, log=lambda *_: None)
+    return build(out, execute=False, use_quarto=False)
 
 
 @pytest.fixture(scope="session")
 def plain_site(site: Path) -> Path:
     """The build without Quarto, by the name the parity tests compare it under."""
     return site
+
+
+# -- The build's log --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def build_log() -> Iterator[list[str]]:
+    """The lines the site build logs (logger ``munro_data.site``) during the test, in order."""
+    lines: list[str] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logger = logging.getLogger("munro_data.site")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+# -- The browser ------------------------------------------------------------------------------
+
+
+def _require_browser() -> None:
+    from chromium import CHROMIUM
+
+    missing = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "the playwright package is not installed (make install)"
+    if missing is None and not CHROMIUM.exists():
+        missing = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if missing:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(f"browser tests skipped: {missing}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run (a launch costs seconds); each test opens its own
+    context, so no state passes between tests."""
+    _require_browser()
+    from chromium import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 # -- Builds on other data ---------------------------------------------------------------------
@@ -247,7 +302,7 @@ def other_build(tmp_path_factory) -> Built:
     add_newcomers(data)
     project = copy_project(root / "project")
     OTHER_BUILD_NOTEBOOKS.update(project_notebooks())
-    site = build(root / "_site", data, project_dir=project, use_quarto=False, log=lambda *_: None)
+    site = build(root / "_site", data, project_dir=project, use_quarto=False)
     return Built(project, data, site)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import shutil
 import threading
@@ -27,8 +26,7 @@ from urllib.parse import unquote, urlparse
 
 import pandas as pd
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS
-from conftest import Built
+from conftest import Built, _require_browser
 
 from munro_data.escape import slug
 from munro_data.pages import (
@@ -49,31 +47,6 @@ SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
 PAGES = read_config().pages
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
-
-
-def _require_browser() -> None:
-    missing = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "the playwright package is not installed (make install)"
-    if missing is None and not CHROMIUM.exists():
-        missing = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if missing:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(f"browser tests skipped: {missing}")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

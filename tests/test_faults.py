@@ -27,17 +27,19 @@ import pytest
 from conftest import copy_project
 
 from munro_data._package import REPO_DATA_DIR
+from munro_data.site import _render
 from munro_data.site import _transaction as transaction
-from munro_data.site import build as build_module
+from munro_data.site import _uptodate as uptodate
 from munro_data.site.build import build
 
 # SIGKILL and flock: the faults are those of a POSIX system.
 fcntl = pytest.importorskip("fcntl")
 
-QUIET = {"log": lambda *_: None}
 # Run in a subprocess so that it can be killed: a build of the project copy in argv[1].
+# Its log goes to stdout, as the command line's does.
 RUN = (
-    "import sys; from pathlib import Path; from munro_data.site.build import build;"
+    "import logging, sys; from pathlib import Path; from munro_data.site.build import build;"
+    " logging.basicConfig(level=logging.INFO, format='%(message)s', stream=sys.stdout);"
     " p = Path(sys.argv[1]); build(None, p / 'data', project_dir=p, use_quarto=False)"
 )
 # Each step's fault, and which site is in place right after a kill there.
@@ -69,9 +71,11 @@ def state(project: Path) -> dict[str, dict[str, bytes]]:
 
 
 def leftovers(project: Path) -> list[str]:
-    """Staging folders, old sites, journals: anything but the lock a finished build leaves."""
+    """Staging folders, old sites, journals: anything but the lock and the stamp a finished
+    build leaves."""
+    kept = {".site.lock", uptodate.STAMP.name}
     found = [p.name for p in project.iterdir() if p.name.startswith((".site-build-", "._site-"))]
-    found += [p.name for p in (project / "build").iterdir() if p.name != ".site.lock"]
+    found += [p.name for p in (project / "build").iterdir() if p.name not in kept]
     return found
 
 
@@ -91,11 +95,11 @@ class States:
         shutil.copytree(REPO_DATA_DIR, project / "data")
         for path in (project / "data").rglob("*"):
             path.chmod(0o644 if path.is_file() else 0o755)
-        build(None, project / "data", project_dir=project, use_quarto=False, **QUIET)
+        build(None, project / "data", project_dir=project, use_quarto=False)
         shutil.copytree(project, self.template, symlinks=True)
         self.old = state(project)
         change(project)
-        build(None, project / "data", project_dir=project, use_quarto=False, **QUIET)
+        build(None, project / "data", project_dir=project, use_quarto=False)
         self.new = state(project)
         assert self.old["notebooks"] != self.new["notebooks"]
         assert self.old["downloads"] != self.new["downloads"]
@@ -146,13 +150,13 @@ def run(project: Path, **env: str) -> subprocess.Popen:
 
 def recover(project: Path) -> None:
     """What the next build does first, on its own, so that its result can be checked."""
-    with transaction.lock(project, **QUIET):
-        transaction.recover(project, project / "_site", **QUIET)
+    with transaction.lock(project):
+        transaction.recover(project, project / "_site")
 
 
 def finish(states: States, project: Path) -> None:
     """A normal build after the fault gives the new state and leaves nothing behind."""
-    build(None, project / "data", project_dir=project, use_quarto=False, **QUIET)
+    build(None, project / "data", project_dir=project, use_quarto=False)
     assert states.which(state(project)) == "new"
     assert leftovers(project) == []
 
@@ -211,9 +215,9 @@ def test_a_render_that_raises_changes_nothing(states: States, monkeypatch) -> No
     def broken(*args, **kwargs):
         raise RuntimeError("the renderer failed")
 
-    monkeypatch.setattr(build_module, "render_pages", broken)
+    monkeypatch.setattr(_render, "render_pages", broken)
     with pytest.raises(RuntimeError, match="the renderer failed"):
-        build(None, project / "data", project_dir=project, use_quarto=False, **QUIET)
+        build(None, project / "data", project_dir=project, use_quarto=False)
     assert states.which(state(project)) == "old"
     assert leftovers(project) == []
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 def checker(tmp_path_factory) -> list[str]:
     """The command that runs the checker, or a skip (a failure under REQUIRE_HTML_CHECKER=1)."""
     java = shutil.which("java")
-    jar = vendor_file("vnu-jar", log=lambda *_: None) if java else None
+    jar = vendor_file("vnu-jar") if java else None
     if jar is None:
         missing = (
             "java is not on the PATH (apt-get install default-jre-headless)"

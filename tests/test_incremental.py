@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from conftest import Built, clone_built, copy_project, read_rows, write_rows
 from test_csp import check_site
 
+from munro_data.site import _uptodate as uptodate
 from munro_data.site._config import PROJECT_DIR, read_config
 from munro_data.site._execute import STAMP_KEY, modules_used, plan
 from munro_data.site.build import build, executed_root
@@ -52,10 +54,12 @@ def test_changing_one_table_reruns_exactly_its_readers(table: str, data_copy: Pa
             assert p.reason == f"table(s) changed: {table}"
 
 
-def test_no_change_build_executes_and_renders_nothing(other_build: Built, tmp_path: Path) -> None:
+def test_no_change_build_executes_and_renders_nothing(
+    other_build: Built, tmp_path: Path, build_log: list[str]
+) -> None:
     built = clone_built(other_build, tmp_path)
-    said: list[str] = []
-    build(built.site, built.data, project_dir=built.project, use_quarto=False, log=said.append)
+    said = build_log
+    build(built.site, built.data, project_dir=built.project, use_quarto=False)
     assert "notebooks: all up to date, nothing to execute" in said
     # The data has pages of its own (a sixteenth recommendation, one more source).
     pages = read_config(built.project, notebook_root=executed_root(built.project, built.data)).pages
@@ -80,7 +84,7 @@ def test_a_failed_build_leaves_the_site_and_notebooks_as_they_were(
     site = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     with pytest.raises(Exception, match="a notebook that fails"):
-        build(out, data_copy, project_dir=project, use_quarto=False, log=lambda *_: None)
+        build(out, data_copy, project_dir=project, use_quarto=False)
 
     assert {p: p.read_bytes() for p in project.rglob("*.ipynb")} == notebooks
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == site
@@ -130,17 +134,22 @@ def test_a_change_to_a_page_module_reruns_its_page_only(monkeypatch) -> None:
     assert rerun == {"02-stances.ipynb": "the munro_data code it uses changed"}
 
 
-def test_a_renderer_change_rerenders_every_page(tmp_path: Path, monkeypatch) -> None:
+def test_a_renderer_change_rerenders_every_page(
+    tmp_path: Path, monkeypatch, build_log: list[str]
+) -> None:
     import munro_data.site._render as render
 
     project = copy_project(tmp_path / "project")
     out = tmp_path / "_site"
-    build(out, execute=False, project_dir=project, use_quarto=False, log=lambda *_: None)
+    build(out, execute=False, project_dir=project, use_quarto=False)
     real = render._layout_digest
     monkeypatch.setattr(render, "_layout_digest", lambda config: real(config) + "-changed")
-    said: list[str] = []
-    build(out, execute=False, project_dir=project, use_quarto=False, log=said.append)
-    assert f"render: {len(NOTEBOOKS)} page(s) rendered, 0 unchanged" in said
+    # A real change to the renderer changes the package's files, which the build's stamp holds;
+    # the patch above does not, so the stamp goes as that change would make it go.
+    (project / uptodate.STAMP).unlink()
+    build_log.clear()
+    build(out, execute=False, project_dir=project, use_quarto=False)
+    assert f"render: {len(NOTEBOOKS)} page(s) rendered, 0 unchanged" in build_log
 
 
 def test_building_with_other_data_changes_no_tracked_file(
@@ -155,10 +164,7 @@ def test_building_with_other_data_changes_no_tracked_file(
         for p in project.rglob("*")
         if p.is_file() and p.relative_to(project).parts[0] != "build"
     }
-    said: list[str] = []
-    site = build(
-        tmp_path / "_site", data_copy, project_dir=project, use_quarto=False, log=said.append
-    )
+    site = build(tmp_path / "_site", data_copy, project_dir=project, use_quarto=False)
     assert {p: p.read_bytes() for p in tracked} == tracked
     executed = executed_root(project, data_copy)
     assert executed.is_relative_to(project / "build")
@@ -180,3 +186,39 @@ def test_the_import_scan_is_frozen_and_follows_the_file(tmp_path: Path) -> None:
     module.write_text("from munro_data import analysis\n", encoding="utf-8")
     now = _module_imports("munro_data.pages.scanned", module)
     assert "munro_data.analysis" in now and "munro_data.escape" not in now
+
+
+def test_a_no_change_build_checks_its_stamp_and_stops(tmp_path: Path, build_log: list[str]) -> None:
+    """A build after no change stops at its stamp; any input changed, or a file the build wrote
+    deleted, makes the next build run and put it right."""
+    project = copy_project(tmp_path / "project")
+    data = project / "data"
+    shutil.copytree(PROJECT_DIR / "data", data)
+    out = tmp_path / "_site"
+
+    def run() -> list[str]:
+        build_log.clear()
+        build(out, data, execute=False, project_dir=project, use_quarto=False)
+        return list(build_log)
+
+    run()
+    site = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    said = run()
+    assert len(said) == 1 and said[0].startswith(f"site: {out} up to date"), said
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == site
+
+    # Each input, or a file the build wrote: the next build runs, then the one after stops.
+    page = out / "notebooks" / "02-stances.html"
+    codebook = data / "CODEBOOK.md"
+    touches = {
+        "a data file": lambda: codebook.write_text(codebook.read_text() + "\nA rule.\n"),
+        "a notebook": lambda: (project / "index.ipynb").write_bytes(
+            (project / "index.ipynb").read_bytes() + b"\n"
+        ),
+        "a page deleted": page.unlink,
+    }
+    for what, touch in touches.items():
+        touch()
+        assert any(line.startswith("render:") for line in run()), what
+        assert page.is_file()
+        assert "up to date" in run()[0], what

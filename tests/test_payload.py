@@ -41,10 +41,18 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import copy_data, copy_project, read_rows, require_quarto, write_rows
-from test_browser import _require_browser, _serve, browser  # noqa: F401
+from conftest import (
+    _require_browser,
+    copy_data,
+    copy_project,
+    read_rows,
+    require_quarto,
+    write_rows,
+)
+from test_browser import _serve
 from test_codebook import ATTACKS as CODEBOOK_ATTACKS
 from test_codebook import live_markup
+from test_hostile import place_edge_values
 
 import munro_data
 from munro_data.provenance import digest
@@ -106,6 +114,8 @@ class PayloadCopy:
     # Id columns: a pattern allows only [a-z0-9_-], so the validator refuses every payload.
     refused_ids: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # Codes kept as they are (CODE_KEYED).
+    # The edge values validation accepts, by type, placed in their slots (test_hostile.SLOTS).
+    edges: dict[str, list[str]] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [
@@ -329,6 +339,9 @@ def id_refusals(descriptor: dict) -> list[str]:
 @pytest.fixture(scope="module")
 def payload_data(tmp_path_factory) -> PayloadCopy:
     copy = make_payload_copy(tmp_path_factory.mktemp("payload") / "data", keep=CODE_KEYED)
+    # The edge values validation accepts go into the same copy, so that one build on other data
+    # (the payload build) proves that they build too (tests/test_hostile.py).
+    copy.edges = place_edge_values(copy.path)
     print("\n" + copy.summary())
     return copy
 
@@ -379,7 +392,7 @@ def payload_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def payload_site(payload_data: PayloadCopy, payload_project: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("payload-site") / "tracker"
-    return build(out, payload_data.path, project_dir=payload_project, use_quarto=False, log=print)
+    return build(out, payload_data.path, project_dir=payload_project, use_quarto=False)
 
 
 @pytest.fixture(scope="module")
@@ -389,7 +402,19 @@ def payload_quarto_site(request, tmp_path_factory) -> Path:
     request.getfixturevalue("payload_site")
     data, project = (request.getfixturevalue(f) for f in ("payload_data", "payload_project"))
     out = tmp_path_factory.mktemp("payload-quarto") / "tracker"
-    return build(out, data.path, project_dir=project, use_quarto=True, log=print)
+    return build(out, data.path, project_dir=project, use_quarto=True)
+
+
+def test_what_validates_builds(payload_data: PayloadCopy, payload_site: Path) -> None:
+    """The edge values validation accepts (and the payloads) build the whole site, and no page
+    shows a missing value for them."""
+    from test_site import missing_values
+
+    assert all(payload_data.edges.values()), payload_data.edges
+    pages = list(payload_site.rglob("*.html"))
+    assert len(pages) > 20
+    shown = {page.name: missing_values(page.read_text(encoding="utf-8")) for page in pages}
+    assert not any(shown.values()), shown
 
 
 # -- The page layer: each hole the browser test found, as a unit test ------------------------
@@ -470,6 +495,9 @@ def test_the_codebook_is_sanitised_html_with_its_headings_as_text(data_copy: Pat
     assert live_markup(html.replace('<table class="table">', "<table>")) == []
 
 
+# Slow (the payload build executes every notebook): its fixtures are asked for by name, so the
+# tiers in conftest.py cannot see them.
+@pytest.mark.slow
 @pytest.mark.parametrize("renderer", ["nbconvert", "quarto"])
 def test_shortcodes_and_raw_blocks_in_the_codebook_are_shown_as_typed(
     request, renderer: str

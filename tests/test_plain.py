@@ -30,13 +30,11 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 
 from munro_data import KINDS, list_tables, load_table
 from munro_data._package import REPO_DATA_DIR
 from munro_data.site._config import PROJECT_DIR, read_config
-from munro_data.site.build import build
 
 FILE_NAME = re.compile(r"\b[\w.-]+\.(?:csv|json|txt|md|py|ipynb|yml|xlsx|html)\b", re.I)
 SHORT_ID = re.compile(r"\br\d{1,2}-\d+\b")
@@ -174,12 +172,6 @@ def test_the_scan_finds_what_it_looks_for() -> None:
             if p.search(plain)
         ]
         assert not hits, (plain, hits)
-
-
-@pytest.fixture(scope="module")
-def plain_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("plain") / "_site"
-    return build(out, execute=False, use_quarto=False, log=lambda *_: None)
 
 
 def check(site: Path) -> None:

@@ -174,7 +174,7 @@ def test_invalid_data_stops_the_build_before_anything_changes(data_copy: Path, s
     with pytest.raises(
         munro_data.DataValidationError, match="responses.csv, line 2, column 'stance'"
     ):
-        build(site, data_copy, use_quarto=False, log=lambda *_: None)
+        build(site, data_copy, use_quarto=False)
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
     assert {p: p.read_bytes() for p in PROJECT_DIR.glob("notebooks/*.ipynb")} == notebooks
 
@@ -230,7 +230,7 @@ def test_plotly_js_is_the_pinned_partial_bundle_at_plotly_pys_version(site: Path
     pin = _assets.vendor_pins()[_assets.PLOTLY_BUNDLE]
     assert pin["version"] == get_plotlyjs_version(), "re-pin plotly.js in site/vendor.json"
     bundle = (site / "assets" / "plotly.min.js").read_bytes()
-    if _assets.fetch(_assets.PLOTLY_BUNDLE, log=lambda *_: None) is None:
+    if _assets.fetch(_assets.PLOTLY_BUNDLE) is None:
         pytest.skip("npm unavailable: the build used the full bundle (its log says so)")
     assert bundle[:200].decode().count(f"plotly.js (cartesian - minified) v{pin['version']}") == 1
     assert len(bundle) < _assets.PLOTLY_JS.stat().st_size / 2
@@ -239,10 +239,10 @@ def test_plotly_js_is_the_pinned_partial_bundle_at_plotly_pys_version(site: Path
 def test_without_npm_the_full_bundle_is_used_and_said(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("MUNRO_VENDOR_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("PATH", str(tmp_path))  # No npm on it.
-    bundle, message = _assets.plotly_js(log=lambda *_: None)
+    bundle, message = _assets.plotly_js()
     assert bundle == _assets.PLOTLY_JS.read_bytes()
     assert message.startswith("plotly.js: FALLBACK to the full bundle") and "npm" in message
-    assert _assets.vendor_file("minisearch", log=lambda *_: None) is None
+    assert _assets.vendor_file("minisearch") is None
 
 
 def test_a_cached_tarball_that_fails_its_checksum_is_not_used(tmp_path: Path, monkeypatch) -> None:
@@ -252,7 +252,7 @@ def test_a_cached_tarball_that_fails_its_checksum_is_not_used(tmp_path: Path, mo
     (cache / f"{_assets.PLOTLY_BUNDLE}-{pin['version']}.tgz").write_bytes(b"not the real one")
     monkeypatch.setenv("MUNRO_VENDOR_CACHE", str(cache))
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert _assets.fetch(_assets.PLOTLY_BUNDLE, log=lambda *_: None) is None
+    assert _assets.fetch(_assets.PLOTLY_BUNDLE) is None
 
 
 def test_search_index_holds_every_word_with_clean_titles(site: Path) -> None:

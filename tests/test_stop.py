@@ -15,9 +15,12 @@ from pathlib import Path
 
 from conftest import copy_data, copy_project
 
-# A build of the project copy in argv[1], every notebook re-executed, as `make site` runs it.
+# A build of the project copy in argv[1], every notebook re-executed, as `make site` runs it
+# (its log on stdout, as the command line's).
 RUN = (
-    "import sys; from pathlib import Path; from munro_data.site.build import build, BuildStopped\n"
+    "import logging, sys; from pathlib import Path\n"
+    "from munro_data.site.build import build, BuildStopped\n"
+    "logging.basicConfig(level=logging.INFO, format='%(message)s', stream=sys.stdout)\n"
     "p = Path(sys.argv[1])\n"
     "try:\n"
     "    build(p / '_site', p / 'data', project_dir=p, use_quarto=False, force=True)\n"
@@ -41,7 +44,6 @@ def test_sigterm_stops_a_build_within_seconds_and_keeps_the_old_site(tmp_path: P
         project_dir=project,
         use_quarto=False,
         execute=False,
-        log=lambda *_: None,
     )
     before = files(project / "_site")
     process = subprocess.Popen(

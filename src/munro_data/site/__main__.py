@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
 
 from .. import DataValidationError
 from .._package import resolve_data_dir
-from ._assets import install, prepare, strip_cdn
 from ._config import PROJECT_DIR
 from .build import BuildStopped, build
 
@@ -30,14 +30,32 @@ def main(argv: list[str] | None = None) -> int:
     s = commands.add_parser("strip-cdn", help="(Quarto post-render) drop CDN require.js/jQuery")
     s.add_argument("site_dir", nargs="?", type=Path)
     args = parser.parse_args(argv)
+    # The build's progress, one plain line each, on stdout (a terminal also gets a bar on
+    # stderr while notebooks run); its warnings the same way.
+    # Only this package's lines: the libraries' own (nbclient's "Executing notebook ...") stay
+    # at their warnings.
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("munro_data")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
+    # The assets module is imported for these commands only: a build with nothing to do needs
+    # none of it.
     if args.command == "vendor":
+        from ._assets import install
+
         install()
         return 0  # Missing packages have fallbacks; install() said which.
     if args.command == "prepare":
+        from ._assets import prepare
+
         prepare(PROJECT_DIR, resolve_data_dir())
         return 0
     if args.command == "strip-cdn":
+        from ._assets import strip_cdn
+
         site_dir = args.site_dir or Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site"))
         print(f"strip-cdn: {strip_cdn(site_dir)} page(s) cleaned in {site_dir}")
         return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -28,6 +29,9 @@ from plotly.offline import get_plotlyjs_version
 from .. import load_all
 from .._package import DESCRIPTOR, PathRefused, read_inside
 from ..validation import FORMULA_START, PackageReport, check_descriptor
+from ._uptodate import vendor_cache
+
+LOG = logging.getLogger(__name__)
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_BUNDLE = "plotly.js-cartesian-dist-min"
@@ -44,13 +48,6 @@ def vendor_pins() -> dict[str, dict]:
     return {name: pin for name, pin in pins.items() if not name.startswith("_")}
 
 
-def vendor_cache() -> Path:
-    if "MUNRO_VENDOR_CACHE" in os.environ:
-        return Path(os.environ["MUNRO_VENDOR_CACHE"])
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "munro-tracker" / "npm"
-
-
 def integrity(data: bytes) -> str:
     """The Subresource Integrity string npm records for a tarball.
 
@@ -60,7 +57,7 @@ def integrity(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
-def fetch(name: str, log=print) -> Path | None:
+def fetch(name: str) -> Path | None:
     """The pinned tarball of ``name`` in the cache, fetched with ``npm pack`` if missing.
 
     None when it is not cached and npm is missing or fails (offline); a tarball whose checksum
@@ -84,7 +81,9 @@ def fetch(name: str, log=print) -> Path | None:
                 timeout=300,
             )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-            log(f"vendor: npm pack {name}@{pin['version']} failed ({error.__class__.__name__})")
+            LOG.info(
+                f"vendor: npm pack {name}@{pin['version']} failed ({error.__class__.__name__})"
+            )
             return None
         (packed,) = Path(scratch).glob("*.tgz")
         found = integrity(packed.read_bytes())
@@ -94,13 +93,13 @@ def fetch(name: str, log=print) -> Path | None:
                 f"{VENDOR_PINS.name} pins {pin['integrity']}"
             )
         os.replace(packed, tarball)
-    log(f"vendor: {name}@{pin['version']} fetched with npm pack, sha512 checked")
+    LOG.info(f"vendor: {name}@{pin['version']} fetched with npm pack, sha512 checked")
     return tarball
 
 
-def vendor_file(name: str, log=print) -> bytes | None:
+def vendor_file(name: str) -> bytes | None:
     """The pinned file of a vendored package (see ``vendor.json``), or None if unavailable."""
-    tarball = fetch(name, log)
+    tarball = fetch(name)
     if tarball is None:
         return None
     with tarfile.open(tarball) as archive:
@@ -108,18 +107,18 @@ def vendor_file(name: str, log=print) -> bytes | None:
         return member.read()
 
 
-def install(log=print) -> int:
+def install() -> int:
     """``make install``: fetch every pinned package; return how many could not be had."""
     missing = 0
     for name, pin in vendor_pins().items():
-        tarball = fetch(name, log)
+        tarball = fetch(name)
         if tarball is not None:
-            log(f"vendor: {name}@{pin['version']} ready, sha512 checked ({tarball})")
+            LOG.info(f"vendor: {name}@{pin['version']} ready, sha512 checked ({tarball})")
         else:
             missing += 1
-            log(f"vendor: {name}@{pin['version']} not available (npm missing or offline)")
+            LOG.info(f"vendor: {name}@{pin['version']} not available (npm missing or offline)")
     if missing:
-        log(
+        LOG.info(
             "vendor: the site will still build: plotly.js falls back to the full bundle of the"
             " plotly Python package, search to its built-in ranker (and the tests skip the HTML"
             " checker)"
@@ -127,7 +126,7 @@ def install(log=print) -> int:
     return missing
 
 
-def plotly_js(log=print) -> tuple[bytes, str]:
+def plotly_js() -> tuple[bytes, str]:
     """The plotly.js the pages load, and a line for the build log saying which one it is."""
     expected = get_plotlyjs_version()
     pin = vendor_pins()[PLOTLY_BUNDLE]
@@ -138,7 +137,7 @@ def plotly_js(log=print) -> tuple[bytes, str]:
             f" ({len(full) / 2**20:.1f} MB): {VENDOR_PINS.name} pins {PLOTLY_BUNDLE}@{pin['version']}, but the installed"
             f" plotly.py expects {expected}; pin that version and its integrity"
         )
-    bundle = vendor_file(PLOTLY_BUNDLE, log)
+    bundle = vendor_file(PLOTLY_BUNDLE)
     if bundle is None:
         return full, (
             f"plotly.js: FALLBACK to the full bundle of the plotly package"
@@ -149,9 +148,7 @@ def plotly_js(log=print) -> tuple[bytes, str]:
     )
 
 
-def prepare(
-    project_dir: Path, data_dir: Path, log=print, report: PackageReport | None = None
-) -> None:
+def prepare(project_dir: Path, data_dir: Path, report: PackageReport | None = None) -> None:
     """Write assets/plotly.min.js and downloads/ (every CSV, the descriptor, Excel).
 
     ``report``: the build's check of ``data_dir``, whose tables the workbook holds (without it,
@@ -160,8 +157,8 @@ def prepare(
     assets = project_dir / "assets"
     assets.mkdir(exist_ok=True)
     target = assets / "plotly.min.js"
-    bundle, message = plotly_js(log)
-    log(message)
+    bundle, message = plotly_js()
+    LOG.info(message)
     if not target.is_file() or target.read_bytes() != bundle:
         target.write_bytes(bundle)
 

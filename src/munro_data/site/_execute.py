@@ -17,6 +17,7 @@ import ast
 import functools
 import hashlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -35,6 +36,7 @@ from nbclient import NotebookClient
 from .._package import DESCRIPTOR, read_tables
 from ..trace import TRACE_ENV
 
+LOG = logging.getLogger(__name__)
 STAMP_KEY = "munro_build"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Libraries whose versions shape the stored outputs (markup, number formats, plotly JSON).
@@ -325,7 +327,6 @@ def run_changed(
     notebooks: list[Path],
     data_dir: Path,
     force: bool = False,
-    log=print,
     targets: list[Path] | None = None,
 ) -> list[Plan]:
     """Execute what changed; write the results only when every notebook succeeded.
@@ -335,19 +336,25 @@ def run_changed(
     plans = plan(notebooks, data_dir, force, targets)
     todo = [p for p in plans if p.reason]
     if not todo:
-        log("notebooks: all up to date, nothing to execute")
+        LOG.info("notebooks: all up to date, nothing to execute")
         return plans
     done: list[tuple[Path, nbformat.NotebookNode]] = []
     bar = _bar_wanted()
+    started = time.perf_counter()
     for number, item in enumerate(todo, start=1):
         start = time.perf_counter()
-        log(f"[{number}/{len(todo)}] executing {item.path.name} because {item.reason}")
+        LOG.info(
+            f"[{number}/{len(todo)}] executing {item.path.name} because {item.reason}"
+            f" ({time.perf_counter() - started:.1f} s so far)"
+        )
         if bar:
             _draw_bar(number - 1, len(todo), item.path.name)
         done.append((item.target or item.path, execute(item.path, data_dir)))
         if bar:
             _draw_bar(number, len(todo), item.path.name, end=number == len(todo))
-        log(f"[{number}/{len(todo)}] {item.path.name} done in {time.perf_counter() - start:.1f} s")
+        LOG.info(
+            f"[{number}/{len(todo)}] {item.path.name} done in {time.perf_counter() - start:.1f} s"
+        )
     for path, nb in done:
         _write_atomically(path, nb)
     return plans

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -34,6 +35,8 @@ from ._assets import prepare, strip_cdn
 from ._config import PROJECT_DIR, front_matter, read_config
 from ._purge import purge_css, site_words
 from ._render import _search_entries, head_table_styles, label_cells
+
+LOG = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 SUPPORT = "_quarto"  # The theme and the hook, beside _quarto.yml.
@@ -57,7 +60,6 @@ def render(
     data_dir: Path,
     *,
     previous: Path | None = None,
-    log=print,
 ) -> Path:
     """Render the Quarto website in ``project_dir`` into ``out_dir`` (empty or missing).
 
@@ -81,12 +83,14 @@ def render(
         # The previous site is still right for every other page and for the shared files.
         shutil.copytree(previous, out_dir, dirs_exist_ok=True)
         for source in changed:
-            log(f"render: quarto render {source} (stored outputs, no execution)")
+            LOG.info(f"render: quarto render {source} (stored outputs, no execution)")
             _quarto(["render", source, "--output-dir", str(out_dir), "--quiet"], project_dir, env)
     else:
-        log("render: quarto render (every page, from stored outputs, no execution)")
+        LOG.info("render: quarto render (every page, from stored outputs, no execution)")
         _quarto(["render", "--output-dir", str(out_dir)], project_dir, env)
-    log(f"render: {len(changed)} page(s) rendered by Quarto, {len(pages) - len(changed)} unchanged")
+    LOG.info(
+        f"render: {len(changed)} page(s) rendered by Quarto, {len(pages) - len(changed)} unchanged"
+    )
     # Pages kept from the last site get the citation of this build's data too.
     add_citations(out_dir, project_dir, Path(data_dir))
     _reader.apply(out_dir, read_config(project_dir).pages, Path(data_dir), project_dir)

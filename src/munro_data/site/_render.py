@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import json
+import logging
 import re
 import shutil
 from importlib import metadata
@@ -21,6 +22,8 @@ from nbconvert import HTMLExporter
 from ..escape import MARKDOWN_UNESCAPE
 from ._assets import defer_plots, vendor_file
 from ._config import SiteConfig, front_matter
+
+LOG = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -92,7 +95,6 @@ def render_pages(
     config: SiteConfig,
     out_dir: Path,
     previous: Path | None = None,
-    log=print,
     notebook_root: Path | None = None,
 ) -> list[dict]:
     """Write every page of the site into ``out_dir``; return the search index entries.
@@ -128,7 +130,7 @@ def render_pages(
         manifest[page.output] = {"digest": digest, "search": entries}
         index += entries
     (out_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    log(f"render: {rendered} page(s) rendered, {len(config.pages) - rendered} unchanged")
+    LOG.info(f"render: {rendered} page(s) rendered, {len(config.pages) - rendered} unchanged")
     return index
 
 
@@ -380,7 +382,7 @@ def _search_entries(html: str, href: str, title: str) -> list[dict]:
     return [e | {"text": " ".join(e["text"])} for e in entries if e["section"] or e["text"]]
 
 
-def write_static(out_dir: Path, search_index: list[dict], log=print) -> None:
+def write_static(out_dir: Path, search_index: list[dict]) -> None:
     """The stylesheet, the search script, its library and its index."""
     target = out_dir / "site_libs" / "munro"
     target.mkdir(parents=True, exist_ok=True)
@@ -388,10 +390,10 @@ def write_static(out_dir: Path, search_index: list[dict], log=print) -> None:
         shutil.copy2(path, target / path.name)
     # MiniSearch ranks the results; without npm the search script falls back to its own
     # simpler ranker, so the site still builds (and searches) with Python alone.
-    minisearch = vendor_file("minisearch", log)
+    minisearch = vendor_file("minisearch")
     ranker = None
     if minisearch is None:
-        log("search: MiniSearch not available (npm missing or offline): built-in ranker")
+        LOG.info("search: MiniSearch not available (npm missing or offline): built-in ranker")
     else:
         (target / "minisearch.js").write_bytes(minisearch)
         ranker = "site_libs/munro/minisearch.js"
@@ -402,7 +404,7 @@ def write_static(out_dir: Path, search_index: list[dict], log=print) -> None:
         f"window.MUNRO_SEARCH = {payload};\nwindow.MUNRO_SEARCH_RANKER = {json.dumps(ranker)};\n"
     )
     (out_dir / "search-index.js").write_text(script, encoding="utf-8")
-    log(
+    LOG.info(
         f"search: {len(search_index)} sections indexed, search-index.js"
         f" {len(script.encode()) / 1024:.0f} KB"
     )

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import json
+import logging
 import os
 import shutil
 import signal
@@ -33,6 +34,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+LOG = logging.getLogger(__name__)
 
 try:
     import fcntl
@@ -67,10 +70,10 @@ def fault(step: str) -> None:
 
 
 @contextmanager
-def lock(project_dir: Path, log=print) -> Iterator[None]:
+def lock(project_dir: Path) -> Iterator[None]:
     """Hold the project's build lock; wait for another build holding it, up to the timeout."""
     if fcntl is None:
-        log("lock: no fcntl on this system, so two builds at once are not kept apart")
+        LOG.warning("lock: no fcntl on this system, so two builds at once are not kept apart")
         yield
         return
     path = project_dir / LOCK
@@ -91,7 +94,7 @@ def lock(project_dir: Path, log=print) -> Iterator[None]:
                         f" ({LOCK_TIMEOUT_ENV}); nothing was changed"
                     ) from None
                 if not waited:
-                    log(f"another build (pid {holder}) is running; waiting for it to finish")
+                    LOG.info(f"another build (pid {holder}) is running; waiting for it to finish")
                     waited = True
                 time.sleep(0.2)
         # The holder's pid is for the message above; the lock is the flock, not the file.
@@ -166,7 +169,7 @@ class Journal:
         record = self._record()
         return Path(record["output"]) if record else None
 
-    def recover(self, log=print) -> None:
+    def recover(self) -> None:
         """Settle an unfinished build: keep its files if its site is in place, else restore."""
         record = self._record()
         if record is None:
@@ -175,10 +178,10 @@ class Journal:
         site = json.loads(swap.read_text(encoding="utf-8"))["site"] if swap.is_file() else None
         output = Path(record["output"])
         if site is not None and output.exists() and identity(output) == site:
-            log("recovery: an interrupted build had put its site in place; its files are kept")
+            LOG.info("recovery: an interrupted build had put its site in place; its files are kept")
         else:
             self._restore(Path(record["root"]), record)
-            log(
+            LOG.info(
                 f"recovery: an unfinished build's notebooks and downloads were put back as they"
                 f" were ({len(record['files'])} files)"
             )
@@ -276,14 +279,14 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a), None, str(b))
 
 
-def repair(output: Path, log=print) -> None:
+def repair(output: Path) -> None:
     """Put back the old site a build killed between its two renames left beside ``output``."""
     if output.exists():
         return
     olds = sorted(output.parent.glob(f"{old_prefix(output)}*"), key=lambda p: p.stat().st_mtime)
     if olds:
         os.replace(olds[-1], output)
-        log(f"recovery: {output} was missing after an interrupted swap; the old site is back")
+        LOG.info(f"recovery: {output} was missing after an interrupted swap; the old site is back")
 
 
 def clean(output: Path) -> None:
@@ -293,13 +296,13 @@ def clean(output: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def recover(project_dir: Path, output: Path, log=print) -> None:
+def recover(project_dir: Path, output: Path) -> None:
     """Bring the project and the site back to a finished build's state (under the lock)."""
     journal = Journal(project_dir)
     outputs = {output, journal.output() or output}
     for site in outputs:
-        repair(site, log)
-    journal.recover(log)
+        repair(site)
+    journal.recover()
     journal.clean()
     for site in outputs:
         clean(site)

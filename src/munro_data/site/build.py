@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import signal
 import tempfile
@@ -14,15 +15,11 @@ from pathlib import Path
 
 from .. import DataValidationError, PackageReport, validate
 from .._package import resolve_data_dir
-from . import _cite, _csp, _reader
-from . import _recpages as recpages
 from . import _transaction as transaction
-from ._assets import prepare
-from ._config import PROJECT_DIR, read_config
-from ._execute import run_changed
-from ._quarto import quarto
-from ._quarto import render as render_with_quarto
-from ._render import render_pages, write_static
+from . import _uptodate as uptodate
+from ._config import PROJECT_DIR
+
+LOG = logging.getLogger(__name__)
 
 
 class BuildStopped(RuntimeError):
@@ -69,7 +66,6 @@ def build(
     force: bool = False,
     use_quarto: bool | None = None,
     project_dir: Path = PROJECT_DIR,
-    log=print,
 ) -> Path:
     """Build the website into ``output`` (default ``_site/``); a failed build changes nothing.
 
@@ -77,28 +73,38 @@ def build(
     Ctrl-C or SIGTERM stops it within seconds with :class:`BuildStopped`, the old site kept.
     """
     with _stoppable():
-        return _build(output, data_dir, execute, force, use_quarto, project_dir, log)
+        return _build(output, data_dir, execute, force, use_quarto, project_dir)
 
 
-def _build(output, data_dir, execute, force, use_quarto, project_dir, log) -> Path:
+def _build(output, data_dir, execute, force, use_quarto, project_dir) -> Path:
     started = time.perf_counter()
     data_dir = resolve_data_dir(data_dir)
     output = Path(output or project_dir / "_site").resolve()
-    report = validate(data_dir)
-    if not report.ok:
-        # Stop before anything is overwritten: no notebook, no page.
-        raise DataValidationError(report.problems, data_dir)
-    log(
-        f"data: {len(report.tables)} tables valid, {report.quotes_checked} quotes found ({data_dir})"
-    )
-
     root = executed_root(project_dir, data_dir)
     if use_quarto is None:
-        use_quarto = quarto() is not None
+        use_quarto = shutil.which("quarto") is not None
+    options = {"execute": execute, "use_quarto": use_quarto, "data_dir": str(data_dir)}
     output.parent.mkdir(parents=True, exist_ok=True)
-    with transaction.lock(project_dir, log):
+    with transaction.lock(project_dir):
+        # Nothing it is made from changed since the last finished build: nothing to do.
+        if not force and uptodate.current(project_dir, data_dir, root, output, options):
+            LOG.info(
+                f"site: {output} up to date, nothing it is built from changed"
+                f" (checked in {time.perf_counter() - started:.2f} s)"
+            )
+            return output
+        before = uptodate.sources(project_dir, data_dir, options)
+        report = validate(data_dir)
+        if not report.ok:
+            # Stop before anything is overwritten: no notebook, no page.
+            raise DataValidationError(report.problems, data_dir)
+        uptodate.clear(project_dir)
+        LOG.info(
+            f"data: {len(report.tables)} tables valid, {report.quotes_checked} quotes found"
+            f" ({data_dir})"
+        )
         # Settle a build that was killed or failed: its leftovers are no live build's.
-        transaction.recover(project_dir, output, log)
+        transaction.recover(project_dir, output)
         journal = transaction.Journal(project_dir)
         journal.begin(root, output)
         try:
@@ -110,7 +116,6 @@ def _build(output, data_dir, execute, force, use_quarto, project_dir, log) -> Pa
                 execute=execute,
                 force=force,
                 use_quarto=use_quarto,
-                log=log,
                 report=report,
             )
             journal.before_swap(staging)
@@ -120,13 +125,16 @@ def _build(output, data_dir, execute, force, use_quarto, project_dir, log) -> Pa
         except BaseException:
             # Whatever was rewritten goes back; or, if the new site is already in place, the
             # files that go with it stay.
-            transaction.recover(project_dir, output, log)
+            transaction.recover(project_dir, output)
             raise
         journal.end()
         transaction.fault("committed")
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    log(f"site: {output} built in {time.perf_counter() - started:.1f} s")
+        stamp = uptodate.record(project_dir, data_dir, root, output, options)
+        if stamp["sources"] == before:  # Else an edit came during the build: next one runs.
+            uptodate.write(project_dir, stamp)
+    LOG.info(f"site: {output} built in {time.perf_counter() - started:.1f} s")
     return output
 
 
@@ -139,7 +147,6 @@ def _make(
     execute: bool,
     force: bool,
     use_quarto: bool,
-    log,
     report: PackageReport,
 ) -> Path:
     """Execute, write the downloads and render a new site into a staging folder; return it.
@@ -147,8 +154,18 @@ def _make(
     The notebooks under ``root`` and the downloads are rewritten here, in place: the caller's
     journal puts them back if the new site does not make it into place.
     """
+    # Imported here, not above: a build with nothing to do needs none of them.
+    from . import _cite, _csp, _reader, _render
+    from . import _recpages as recpages
+    from ._assets import prepare
+    from ._config import read_config
+    from ._execute import run_changed
+    from ._quarto import render as render_with_quarto
+
     if root != project_dir:
-        log(f"notebooks: other data, so executed copies go to {root}; tracked notebooks untouched")
+        LOG.info(
+            f"notebooks: other data, so executed copies go to {root}; tracked notebooks untouched"
+        )
         _copy_layout(project_dir, root)
     # A page per recommendation in the data, made where the executed notebooks live.
     made = recpages.sync(root, data_dir)
@@ -159,14 +176,14 @@ def _make(
     ]
     targets = [root / page.source for page in config.pages]
     if execute:
-        run_changed(notebooks, data_dir, force=force, log=log, targets=targets)
+        run_changed(notebooks, data_dir, force=force, targets=targets)
     elif root != project_dir:
         for source, target in zip(notebooks, targets, strict=True):
             if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
     transaction.fault("executed")
-    prepare(root, data_dir, log=log, report=report)  # Checked once, above.
+    prepare(root, data_dir, report=report)  # Checked once, above.
     transaction.fault("prepared")
 
     staging = Path(tempfile.mkdtemp(prefix=transaction.staging_prefix(output), dir=output.parent))
@@ -174,10 +191,10 @@ def _make(
     previous = output if output.exists() else None
     if use_quarto:
         # The folder holding the executed notebooks is the Quarto project rendered.
-        render_with_quarto(root, staging, data_dir, previous=previous, log=log)
+        render_with_quarto(root, staging, data_dir, previous=previous)
     else:
-        index = render_pages(config, staging, previous=previous, log=log, notebook_root=root)
-        write_static(staging, index, log=log)
+        index = _render.render_pages(config, staging, previous=previous, notebook_root=root)
+        _render.write_static(staging, index)
         _cite.apply(staging, config.pages, _cite.read_package(data_dir), config.title)
         _reader.apply(staging, config.pages, data_dir, root)
         for resource in ("assets", "downloads"):
