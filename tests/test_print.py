@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import DESKTOP, PAGES, browser, quarto_server, served, server  # noqa: F401
+from test_browser import DESKTOP, PAGES, quarto_server, served, server  # noqa: F401
 
 from munro_data.site._config import PROJECT_DIR
 
