@@ -126,6 +126,11 @@ def area_chart(ctx: Context, area: str) -> Chart | None:
     return Chart(fig, f"fig-area-{slug(area)}", frame=area_chart_frame(ctx, area))
 
 
+def _whole_number(value: float) -> float | int:
+    """A count as a spreadsheet should read it: 17, not 17.0."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
 def area_chart_table(ctx: Context, area: str) -> pd.DataFrame:
     """The area chart's data: each count it draws, as the report gives it, out of its total."""
     charted = charted_figures(ctx, area)
@@ -138,8 +143,8 @@ def area_chart_table(ctx: Context, area: str) -> pd.DataFrame:
                     charted["value"], charted["unit"], charted["denominator"], strict=True
                 )
             ],
-            "Count": charted["value"].tolist(),
-            "Out of": charted["denominator"].tolist(),
+            "Count": [_whole_number(v) for v in charted["value"]],
+            "Out of": [_whole_number(v) for v in charted["denominator"]],
             "Source": [ctx.cite(s) for s in charted["source_id"]],
         }
     )

@@ -56,7 +56,8 @@ def commitments_chart_table(ctx: Context) -> pd.DataFrame:
             "Outcome at the latest report": [
                 outcome_text(ctx, row) for row in dated.to_dict("records")
             ],
-            "Delivered": dated["delivered_on"].map(date_label).tolist(),
+            # A promise to decide is kept on the day it is decided.
+            "Delivered or decided": dated["delivered_on"].map(date_label).tolist(),
         }
     )
 
