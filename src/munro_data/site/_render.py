@@ -353,9 +353,11 @@ def _search_entries(html: str, href: str, title: str) -> list[dict]:
     # A source's full text is for reading in context, not for search: its words would outrank
     # the sections about them (a search for "eCAF" would open the progress report's page). The
     # citation block is the same on every page. A filter's menu holds the names of its choices
-    # (every status, every actor), not words of its section.
+    # (every status, every actor), not words of its section; nor does a chart's table view, the
+    # chart's values once more (its finding, above it, is indexed).
     for junk in main.select(
-        ".anchor-link, .title-block, .source-text, .cite-this, select, " + ", ".join(_SKIP)
+        ".anchor-link, .title-block, .source-text, .cite-this, select, .munro-chart-data, "
+        + ", ".join(_SKIP)
     ):
         junk.decompose()
     entries = []
