@@ -35,7 +35,7 @@ LOCAL = "local"
 # Outcomes in the order a count lists them; "undated" is never part of a count of dated promises.
 COUNTED = [k for k in analysis.OUTCOME_LABELS if k != "undated"]
 # The outcomes of a promise kept: on time, late, or after its date without saying when.
-DELIVERED = ("on_time", "late", "delivered_undated")
+KEPT = ("on_time", "late", "delivered_undated")
 
 
 def furthest_statuses(ctx: Context, how_many: int = 2) -> tuple[list[str], str]:
@@ -90,8 +90,9 @@ class Tally:
         return f"{noun} made by {self.makers}"
 
     @property
-    def delivered(self) -> int:
-        return sum(self.counts[k] for k in DELIVERED)
+    def kept(self) -> int:
+        """How many were kept: delivered, or decided where the promise was to decide."""
+        return sum(self.counts[k] for k in KEPT)
 
     def phrase(self) -> str:
         """ "6 kept on time, 4 kept late, ..." (outcomes that occur, in order)."""
@@ -109,7 +110,7 @@ class Tally:
 
     def kept_words(self) -> str:
         """What "kept" means, where some promises counted as kept were kept by a decision."""
-        kept = self.frame[self.frame["outcome"].isin(list(DECIDED))]
+        kept = self.frame[self.frame["outcome"].isin(KEPT)]
         decided = int((kept.apply(promise_kind, axis=1) == "decide").sum()) if len(kept) else 0
         if not decided:
             return ""

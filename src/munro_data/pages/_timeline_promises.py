@@ -79,11 +79,11 @@ def commitments_chart_frame(ctx: Context) -> ChartFrame:
         if len(ctx.later_reports)
         else "with no later report in the data"
     )
-    delivered = national.delivered
+    kept = national.kept
     return ChartFrame(
         name="commitments",
-        title=f"{delivered} of the {national.total} {national.scope_words}"
-        f" {'was' if delivered == 1 else 'were'} kept,"
+        title=f"{kept} of the {national.total} {national.scope_words}"
+        f" {'was' if kept == 1 else 'were'} kept,"
         f" {national.counts['on_time']} of them on time, {when}",
         subtitle=f"The {national.total} {national.scope_words}"
         + (f" and the {local.total} {local.scope_words}" if local.total else "")
